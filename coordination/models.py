@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.choices import CommitmentRole, CommitmentStatus, FlagAction, FlagStatus, GoalStatus, Severity
+from coordination.querysets import (
+    ContributionQuerySet,
+    FlagEventQuerySet,
+    FlagQuerySet,
+    GoalCommitmentQuerySet,
+    GoalProgressQuerySet,
+    SharedGoalQuerySet,
+)
+
+
+class SharedGoal(models.Model):
+    """A collective outcome: a shared, measurable goal for a context, spanning pillars."""
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    areas = models.ManyToManyField("reference.Area", verbose_name=_("areas"), related_name="shared_goals")
+    pillar_h = models.BooleanField(_("humanitarian"), default=False)
+    pillar_d = models.BooleanField(_("development"), default=False)
+    pillar_p = models.BooleanField(_("peace"), default=False)
+    indicator = models.CharField(_("indicator"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    horizon_start = models.DateField(_("horizon start"))
+    horizon_end = models.DateField(_("horizon end"))
+    convening_actor = models.ForeignKey(
+        "actors.Actor", verbose_name=_("convening actor"), on_delete=models.PROTECT, related_name="convened_goals",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SharedGoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shared goal")
+        verbose_name_plural = _("shared goals")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon_end__gte=F("horizon_start")), name="goal_horizon_end_after_start",
+                violation_error_message=_("The horizon cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_date__isnull=True) | Q(target_date__isnull=True)
+                | Q(target_date__gte=F("baseline_date")),
+                name="goal_target_after_baseline",
+                violation_error_message=_("The target date cannot be before the baseline date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if (self.baseline_value is None) != (self.baseline_date is None):
+            errors["baseline_date"] = _("Give both the baseline value and its date, or neither.")
+        if (self.target_value is None) != (self.target_date is None):
+            errors["target_date"] = _("Give both the target value and its date, or neither.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class GoalCommitment(models.Model):
+    goal = models.ForeignKey(SharedGoal, on_delete=models.CASCADE, related_name="commitments")
+    actor = models.ForeignKey("actors.Actor", verbose_name=_("actor"), on_delete=models.PROTECT,
+                              related_name="goal_commitments")
+    role = models.CharField(_("role"), max_length=12, choices=CommitmentRole.choices,
+                            default=CommitmentRole.CONTRIBUTOR)
+    status = models.CharField(_("status"), max_length=10, choices=CommitmentStatus.choices,
+                              default=CommitmentStatus.ACCEPTED)
+    commitment_text = models.TextField(_("commitment"), blank=True)
+    committed_on = models.DateField(_("date"), default=timezone.localdate)
+
+    objects = GoalCommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal commitment")
+        verbose_name_plural = _("goal commitments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "actor"], name="commitment_one_per_actor",
+                violation_error_message=_("This actor has already committed to the goal."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} → {self.goal} ({self.get_role_display()})"
+
+
+class Contribution(models.Model):
+    programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE,
+                                  related_name="contributions")
+    goal = models.ForeignKey(SharedGoal, verbose_name=_("goal"), on_delete=models.CASCADE,
+                             related_name="contributions")
+    description = models.TextField(_("how it contributes"), blank=True)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "goal"], name="contribution_once",
+                violation_error_message=_("This programme already contributes to the goal."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} → {self.goal}"
+
+
+class GoalProgress(models.Model):
+    goal = models.ForeignKey(SharedGoal, on_delete=models.CASCADE, related_name="progress_reports")
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = GoalProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["goal", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "date"], name="progress_one_per_goal_and_date",
+                violation_error_message=_("There is already a progress report for this goal on this date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.value} ({self.date})"
+
+
+class Flag(models.Model):
+    """A coordination gap found by a rule. One row per rule × subject key; runs update it in place."""
+
+    rule = models.CharField(_("rule"), max_length=60, db_index=True)
+    subject_key = models.CharField(_("subject key"), max_length=255)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    country = models.ForeignKey("reference.Area", verbose_name=_("country"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="country_flags")
+    area = models.ForeignKey("reference.Area", verbose_name=_("area"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="flags")
+    responsible_actors = models.ManyToManyField("actors.Actor", verbose_name=_("responsible actors"), blank=True,
+                                                related_name="flags")
+    message = models.TextField(_("message (English)"))
+    message_nb = models.TextField(_("message (Norwegian)"), blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    evidence_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    assigned_to = models.ForeignKey("actors.Actor", verbose_name=_("assigned to"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="assigned_flags")
+    dismissed_reason = models.TextField(_("reason for dismissal"), blank=True)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-last_seen", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "subject_key"], name="flag_one_per_rule_and_subject"),
+            models.CheckConstraint(
+                condition=~Q(status=FlagStatus.DISMISSED) | ~Q(dismissed_reason=""),
+                name="flag_dismissal_has_reason",
+                violation_error_message=_("Give a reason when dismissing a flag."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=FlagStatus.RESOLVED) | Q(resolved_at__isnull=False),
+                name="flag_resolved_has_time",
+                violation_error_message=_("A resolved flag needs the time it was resolved."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "rule", "severity"], name="flag_triage_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="flag_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message[:80]}"
+
+
+class FlagEvent(models.Model):
+    """Triage history of a flag: who did what and why."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=FlagAction.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = FlagEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("flag event")
+        verbose_name_plural = _("flag events")
+        ordering = ["flag", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.flag_id} {self.action} {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,21 @@
+"""Reads for the home page: what the signed-in user's organisations have in the portal."""
+
+from actors.access import actor_ids, is_reviewer
+from actors.models import Membership
+from coordination.models import Flag
+from programmes.models import Programme
+
+
+def home_summary(*, user) -> dict:
+    member_of = actor_ids(user)
+    memberships = Membership.objects.restrict(user).filter(user=user).select_related("actor")
+    own_programmes = Programme.objects.restrict(user).filter(reporting_actor_id__in=member_of)
+    visible_flags = Flag.objects.restrict(user).open()
+    return {
+        "memberships": memberships,
+        "is_reviewer": is_reviewer(user),
+        "own_programme_count": own_programmes.count(),
+        "recent_programmes": own_programmes.order_by("-updated_at")[:10],
+        "open_flag_count": visible_flags.count(),
+        "visible_programme_count": Programme.objects.restrict(user).count(),
+    }
