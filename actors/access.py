@@ -16,9 +16,7 @@ def actor_ids(user, min_role: str = MembershipRole.VIEWER) -> frozenset[int]:
         from actors.models import Membership
 
         cache[min_role] = frozenset(
-            Membership.objects.filter(user=user, role__in=ROLES_AT_LEAST[min_role]).values_list(
-                "actor_id", flat=True
-            )
+            Membership.objects.filter(user=user, role__in=ROLES_AT_LEAST[min_role]).values_list("actor_id", flat=True)
         )
     return cache[min_role]
 

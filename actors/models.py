@@ -10,7 +10,8 @@ from actors.querysets import ActorQuerySet, MembershipQuerySet
 
 class User(AbstractUser):
     is_reviewer = models.BooleanField(
-        _("reviewer"), default=False,
+        _("reviewer"),
+        default=False,
         help_text=_("Site-wide reviewer (Norad): reads everything at partner level and triages flags."),
     )
 
@@ -25,11 +26,15 @@ class Actor(models.Model):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     iati_identifier = models.CharField(
-        _("IATI organisation identifier"), max_length=150, blank=True,
+        _("IATI organisation identifier"),
+        max_length=150,
+        blank=True,
         help_text=_("For example NO-BRC-971277882. Unique when set."),
     )
     iati_org_type = models.CharField(
-        _("IATI organisation type"), max_length=3, blank=True,
+        _("IATI organisation type"),
+        max_length=3,
+        blank=True,
         help_text=_("Code from the IATI OrganisationType list, e.g. 22 for a national NGO."),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ActorKind.choices)
@@ -38,15 +43,24 @@ class Actor(models.Model):
     mandate_development = models.BooleanField(_("development mandate"), default=False)
     mandate_peace = models.BooleanField(_("peace mandate"), default=False)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent actor"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="children", help_text=_("Country office → headquarters, embassy → ministry."),
+        "self",
+        verbose_name=_("parent actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("Country office → headquarters, embassy → ministry."),
     )
     countries = models.ManyToManyField(
-        "reference.Area", verbose_name=_("countries of operation"), blank=True,
-        related_name="operating_actors", limit_choices_to={"level": 0},
+        "reference.Area",
+        verbose_name=_("countries of operation"),
+        blank=True,
+        related_name="operating_actors",
+        limit_choices_to={"level": 0},
     )
     adheres_to_humanitarian_principles = models.BooleanField(
-        _("adheres to humanitarian principles"), default=False,
+        _("adheres to humanitarian principles"),
+        default=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -59,12 +73,14 @@ class Actor(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["iati_identifier"], condition=~Q(iati_identifier=""),
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
                 name="actor_unique_iati_identifier",
                 violation_error_message=_("Another actor already has this IATI organisation identifier."),
             ),
             models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="actor_not_own_parent",
+                condition=~Q(parent=models.F("pk")),
+                name="actor_not_own_parent",
                 violation_error_message=_("An actor cannot be its own parent."),
             ),
         ]
@@ -101,7 +117,8 @@ class Membership(models.Model):
         ordering = ["actor__name", "user__username"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "actor"], name="membership_one_per_user_and_actor",
+                fields=["user", "actor"],
+                name="membership_one_per_user_and_actor",
                 violation_error_message=_("This user is already a member of this actor."),
             ),
         ]

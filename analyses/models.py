@@ -52,7 +52,8 @@ class Analysis(models.Model):
     pillar_p = models.BooleanField(_("peace"), default=False)
     conducted_on = models.DateField(_("conducted on"))
     review_due = models.DateField(
-        _("review due"), blank=True,
+        _("review due"),
+        blank=True,
         help_text=_("Leave empty for the default: 12 months after it was conducted, 6 for conflict analyses."),
     )
     method = models.TextField(_("method"), blank=True)
@@ -61,20 +62,33 @@ class Analysis(models.Model):
     recommendations = models.TextField(_("recommendations"), blank=True)
     attached_file = models.FileField(_("file"), upload_to=analysis_upload_path, blank=True, max_length=200)
     attached_file_name = models.CharField(_("original file name"), max_length=255, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=AnalysisStatus.choices,
-                              default=AnalysisStatus.DRAFT)
+    status = models.CharField(_("status"), max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.DRAFT)
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("supersedes"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="superseded_by", help_text=_("The previous version this analysis replaces."),
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_by",
+        help_text=_("The previous version this analysis replaces."),
     )
-    sensitivity = models.CharField(_("sensitivity"), max_length=10, choices=Sensitivity.choices,
-                                   default=Sensitivity.RESTRICTED)
-    shared_with_actors = models.ManyToManyField("actors.Actor", verbose_name=_("shared with actors"), blank=True,
-                                                related_name="analyses_shared_with")
-    shared_with_users = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("shared with people"),
-                                               blank=True, related_name="analyses_shared_with")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=10, choices=Sensitivity.choices, default=Sensitivity.RESTRICTED
+    )
+    shared_with_actors = models.ManyToManyField(
+        "actors.Actor", verbose_name=_("shared with actors"), blank=True, related_name="analyses_shared_with"
+    )
+    shared_with_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("shared with people"), blank=True, related_name="analyses_shared_with"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -86,11 +100,13 @@ class Analysis(models.Model):
         ordering = ["-conducted_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(review_due__gte=F("conducted_on")), name="analysis_review_after_conducted",
+                condition=Q(review_due__gte=F("conducted_on")),
+                name="analysis_review_after_conducted",
                 violation_error_message=_("The review cannot be due before the analysis was conducted."),
             ),
             models.CheckConstraint(
-                condition=~Q(supersedes=F("pk")), name="analysis_not_superseding_itself",
+                condition=~Q(supersedes=F("pk")),
+                name="analysis_not_superseding_itself",
                 violation_error_message=_("An analysis cannot supersede itself."),
             ),
         ]
@@ -110,15 +126,23 @@ class Analysis(models.Model):
 class ContextEvent(models.Model):
     """Something that changes the context of an area; it makes older analyses of that area stale."""
 
-    area = models.ForeignKey("reference.Area", verbose_name=_("area"), on_delete=models.PROTECT,
-                             related_name="context_events")
+    area = models.ForeignKey(
+        "reference.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="context_events"
+    )
     date = models.DateField(_("date"))
     event_type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
     description = models.TextField(_("description"), blank=True)
-    recorded_by = models.ForeignKey("actors.Actor", verbose_name=_("recorded by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="recorded_events")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    recorded_by = models.ForeignKey(
+        "actors.Actor",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_events",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ContextEventQuerySet.as_manager()

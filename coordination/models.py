@@ -36,7 +36,10 @@ class SharedGoal(models.Model):
     horizon_start = models.DateField(_("horizon start"))
     horizon_end = models.DateField(_("horizon end"))
     convening_actor = models.ForeignKey(
-        "actors.Actor", verbose_name=_("convening actor"), on_delete=models.PROTECT, related_name="convened_goals",
+        "actors.Actor",
+        verbose_name=_("convening actor"),
+        on_delete=models.PROTECT,
+        related_name="convened_goals",
     )
     status = models.CharField(_("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -50,11 +53,13 @@ class SharedGoal(models.Model):
         ordering = ["title", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(horizon_end__gte=F("horizon_start")), name="goal_horizon_end_after_start",
+                condition=Q(horizon_end__gte=F("horizon_start")),
+                name="goal_horizon_end_after_start",
                 violation_error_message=_("The horizon cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(baseline_date__isnull=True) | Q(target_date__isnull=True)
+                condition=Q(baseline_date__isnull=True)
+                | Q(target_date__isnull=True)
                 | Q(target_date__gte=F("baseline_date")),
                 name="goal_target_after_baseline",
                 violation_error_message=_("The target date cannot be before the baseline date."),
@@ -77,12 +82,15 @@ class SharedGoal(models.Model):
 
 class GoalCommitment(models.Model):
     goal = models.ForeignKey(SharedGoal, on_delete=models.CASCADE, related_name="commitments")
-    actor = models.ForeignKey("actors.Actor", verbose_name=_("actor"), on_delete=models.PROTECT,
-                              related_name="goal_commitments")
-    role = models.CharField(_("role"), max_length=12, choices=CommitmentRole.choices,
-                            default=CommitmentRole.CONTRIBUTOR)
-    status = models.CharField(_("status"), max_length=10, choices=CommitmentStatus.choices,
-                              default=CommitmentStatus.ACCEPTED)
+    actor = models.ForeignKey(
+        "actors.Actor", verbose_name=_("actor"), on_delete=models.PROTECT, related_name="goal_commitments"
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=CommitmentRole.choices, default=CommitmentRole.CONTRIBUTOR
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.ACCEPTED
+    )
     commitment_text = models.TextField(_("commitment"), blank=True)
     committed_on = models.DateField(_("date"), default=timezone.localdate)
 
@@ -93,7 +101,8 @@ class GoalCommitment(models.Model):
         verbose_name_plural = _("goal commitments")
         constraints = [
             models.UniqueConstraint(
-                fields=["goal", "actor"], name="commitment_one_per_actor",
+                fields=["goal", "actor"],
+                name="commitment_one_per_actor",
                 violation_error_message=_("This actor has already committed to the goal."),
             ),
         ]
@@ -103,10 +112,10 @@ class GoalCommitment(models.Model):
 
 
 class Contribution(models.Model):
-    programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE,
-                                  related_name="contributions")
-    goal = models.ForeignKey(SharedGoal, verbose_name=_("goal"), on_delete=models.CASCADE,
-                             related_name="contributions")
+    programme = models.ForeignKey(
+        "programmes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    goal = models.ForeignKey(SharedGoal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="contributions")
     description = models.TextField(_("how it contributes"), blank=True)
 
     objects = ContributionQuerySet.as_manager()
@@ -116,7 +125,8 @@ class Contribution(models.Model):
         verbose_name_plural = _("contributions")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "goal"], name="contribution_once",
+                fields=["programme", "goal"],
+                name="contribution_once",
                 violation_error_message=_("This programme already contributes to the goal."),
             ),
         ]
@@ -131,8 +141,14 @@ class GoalProgress(models.Model):
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
     source = models.CharField(_("source"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = GoalProgressQuerySet.as_manager()
 
@@ -142,7 +158,8 @@ class GoalProgress(models.Model):
         ordering = ["goal", "date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["goal", "date"], name="progress_one_per_goal_and_date",
+                fields=["goal", "date"],
+                name="progress_one_per_goal_and_date",
                 violation_error_message=_("There is already a progress report for this goal on this date."),
             ),
         ]
@@ -160,19 +177,33 @@ class Flag(models.Model):
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    country = models.ForeignKey("reference.Area", verbose_name=_("country"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="country_flags")
-    area = models.ForeignKey("reference.Area", verbose_name=_("area"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="flags")
-    responsible_actors = models.ManyToManyField("actors.Actor", verbose_name=_("responsible actors"), blank=True,
-                                                related_name="flags")
+    country = models.ForeignKey(
+        "reference.Area",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="country_flags",
+    )
+    area = models.ForeignKey(
+        "reference.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    responsible_actors = models.ManyToManyField(
+        "actors.Actor", verbose_name=_("responsible actors"), blank=True, related_name="flags"
+    )
     message = models.TextField(_("message (English)"))
     message_nb = models.TextField(_("message (Norwegian)"), blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     evidence_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
-    assigned_to = models.ForeignKey("actors.Actor", verbose_name=_("assigned to"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="assigned_flags")
+    assigned_to = models.ForeignKey(
+        "actors.Actor",
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_flags",
+    )
     dismissed_reason = models.TextField(_("reason for dismissal"), blank=True)
     first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
@@ -211,8 +242,14 @@ class FlagEvent(models.Model):
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=FlagAction.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 

@@ -21,38 +21,57 @@ MULTI_YEAR_MIN_DAYS = 366  # "multi-year" = longer than 12 months
 
 class FundingAgreement(models.Model):
     reference = models.CharField(_("reference"), max_length=100)
-    donor = models.ForeignKey("actors.Actor", verbose_name=_("donor"), on_delete=models.PROTECT,
-                              related_name="agreements_given")
-    recipient = models.ForeignKey("actors.Actor", verbose_name=_("recipient"), on_delete=models.PROTECT,
-                                  related_name="agreements_received")
+    donor = models.ForeignKey(
+        "actors.Actor", verbose_name=_("donor"), on_delete=models.PROTECT, related_name="agreements_given"
+    )
+    recipient = models.ForeignKey(
+        "actors.Actor", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="agreements_received"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agreement"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="sub_grants", help_text=_("For a sub-grant: the agreement the money comes through."),
+        "self",
+        verbose_name=_("parent agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_grants",
+        help_text=_("For a sub-grant: the agreement the money comes through."),
     )
     stream = models.CharField(_("stream"), max_length=15, choices=Stream.choices)
     modality = models.CharField(_("modality"), max_length=25, choices=Modality.choices, default=Modality.PROJECT)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0"))])
+    amount = models.DecimalField(
+        _("amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     currency = models.CharField(_("currency"), max_length=3, default="NOK")
-    earmarking = models.PositiveSmallIntegerField(_("earmarking"), choices=Earmarking.choices,
-                                                  default=Earmarking.EARMARKED)
+    earmarking = models.PositiveSmallIntegerField(
+        _("earmarking"), choices=Earmarking.choices, default=Earmarking.EARMARKED
+    )
     crisis_modifier = models.BooleanField(_("crisis modifier"), default=False)
     crisis_modifier_share = models.DecimalField(
-        _("share that can be reallocated (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("share that can be reallocated (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     requires_government_approval = models.BooleanField(_("requires government approval"), default=False)
     nexus_requirements = models.TextField(_("nexus requirements"), blank=True)
     responsible_unit = models.CharField(
-        _("responsible donor unit"), max_length=200, blank=True,
+        _("responsible donor unit"),
+        max_length=200,
+        blank=True,
         help_text=_("MFA section, Norad department or embassy."),
     )
-    funded_programmes = models.ManyToManyField("programmes.Programme", verbose_name=_("funded programmes"),
-                                               blank=True, related_name="funding_agreements")
+    funded_programmes = models.ManyToManyField(
+        "programmes.Programme", verbose_name=_("funded programmes"), blank=True, related_name="funding_agreements"
+    )
     countries = models.ManyToManyField(
-        "reference.Area", verbose_name=_("countries"), blank=True, related_name="funding_agreements",
+        "reference.Area",
+        verbose_name=_("countries"),
+        blank=True,
+        related_name="funding_agreements",
         limit_choices_to={"level": 0},
         help_text=_("Leave empty to take the countries of the funded programmes."),
     )
@@ -67,15 +86,18 @@ class FundingAgreement(models.Model):
         ordering = ["-start_date", "reference"]
         constraints = [
             models.UniqueConstraint(
-                fields=["donor", "reference"], name="agreement_reference_unique_per_donor",
+                fields=["donor", "reference"],
+                name="agreement_reference_unique_per_donor",
                 violation_error_message=_("This donor already has an agreement with this reference."),
             ),
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="agreement_end_after_start",
+                condition=Q(end_date__gte=F("start_date")),
+                name="agreement_end_after_start",
                 violation_error_message=_("The agreement cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(amount__gte=0), name="agreement_amount_not_negative",
+                condition=Q(amount__gte=0),
+                name="agreement_amount_not_negative",
                 violation_error_message=_("The amount cannot be negative."),
             ),
             models.CheckConstraint(
@@ -85,7 +107,8 @@ class FundingAgreement(models.Model):
                 violation_error_message=_("The reallocatable share must be between 0 and 100 %."),
             ),
             models.CheckConstraint(
-                condition=~Q(donor=F("recipient")), name="agreement_donor_is_not_recipient",
+                condition=~Q(donor=F("recipient")),
+                name="agreement_donor_is_not_recipient",
                 violation_error_message=_("The donor and the recipient must be different actors."),
             ),
         ]
@@ -115,8 +138,9 @@ class FundingAgreement(models.Model):
 class Tranche(models.Model):
     agreement = models.ForeignKey(FundingAgreement, on_delete=models.CASCADE, related_name="tranches")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0"))])
+    amount = models.DecimalField(
+        _("amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=TrancheKind.choices, default=TrancheKind.PLANNED)
 
     objects = TrancheQuerySet.as_manager()
@@ -127,11 +151,13 @@ class Tranche(models.Model):
         ordering = ["agreement", "year", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "year", "kind"], name="tranche_one_per_year_and_kind",
+                fields=["agreement", "year", "kind"],
+                name="tranche_one_per_year_and_kind",
                 violation_error_message=_("There is already a tranche of this kind for this year."),
             ),
             models.CheckConstraint(
-                condition=Q(amount__gte=0), name="tranche_amount_not_negative",
+                condition=Q(amount__gte=0),
+                name="tranche_amount_not_negative",
                 violation_error_message=_("The amount cannot be negative."),
             ),
         ]
@@ -142,20 +168,39 @@ class Tranche(models.Model):
 
 class FundingRequest(models.Model):
     title = models.CharField(_("title"), max_length=300)
-    applicant = models.ForeignKey("actors.Actor", verbose_name=_("applicant"), on_delete=models.PROTECT,
-                                  related_name="funding_requests")
-    programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="funding_requests")
-    submitted_to = models.ForeignKey("actors.Actor", verbose_name=_("submitted to"), on_delete=models.PROTECT,
-                                     related_name="requests_received")
+    applicant = models.ForeignKey(
+        "actors.Actor", verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="funding_requests"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="funding_requests",
+    )
+    submitted_to = models.ForeignKey(
+        "actors.Actor", verbose_name=_("submitted to"), on_delete=models.PROTECT, related_name="requests_received"
+    )
     submitted_on = models.DateField(_("submitted on"))
-    amount = models.DecimalField(_("amount requested"), max_digits=16, decimal_places=2, null=True, blank=True,
-                                 validators=[MinValueValidator(Decimal("0"))])
+    amount = models.DecimalField(
+        _("amount requested"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     currency = models.CharField(_("currency"), max_length=3, default="NOK")
-    status = models.CharField(_("status"), max_length=12, choices=RequestStatus.choices,
-                              default=RequestStatus.PENDING)
-    redirected_to = models.ForeignKey("actors.Actor", verbose_name=_("redirected to"), null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="requests_redirected_here")
+    status = models.CharField(_("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    redirected_to = models.ForeignKey(
+        "actors.Actor",
+        verbose_name=_("redirected to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests_redirected_here",
+    )
     reason = models.TextField(_("reason"), blank=True)
     outside_mandate = models.BooleanField(_("declined as outside mandate"), default=False)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
@@ -204,15 +249,21 @@ class FundingRequestEvent(models.Model):
 
     request = models.ForeignKey(FundingRequest, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=12, choices=RequestStatus.choices)
-    unit = models.ForeignKey("actors.Actor", verbose_name=_("donor unit"), on_delete=models.PROTECT,
-                             related_name="+")
-    redirected_to = models.ForeignKey("actors.Actor", verbose_name=_("redirected to"), null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("actors.Actor", verbose_name=_("donor unit"), on_delete=models.PROTECT, related_name="+")
+    redirected_to = models.ForeignKey(
+        "actors.Actor",
+        verbose_name=_("redirected to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     outside_mandate = models.BooleanField(_("outside mandate"), default=False)
     reason = models.TextField(_("reason"), blank=True)
     date = models.DateField(_("date"), default=timezone.localdate)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = FundingRequestEventQuerySet.as_manager()
 

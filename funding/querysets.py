@@ -45,9 +45,7 @@ class FundingRequestQuerySet(RestrictedQuerySet):
         if is_reviewer(user):
             return Q()
         member_of = actor_ids(user)
-        return (
-            Q(applicant_id__in=member_of) | Q(submitted_to_id__in=member_of) | Q(redirected_to_id__in=member_of)
-        )
+        return Q(applicant_id__in=member_of) | Q(submitted_to_id__in=member_of) | Q(redirected_to_id__in=member_of)
 
     def change_condition(self, user):
         editor_of = actor_ids(user, MembershipRole.EDITOR)

@@ -15,7 +15,8 @@ from programmes.querysets import ProgrammeChildQuerySet, ProgrammeLinkQuerySet, 
 def _end_not_before_start(start: str, end: str, name: str, message) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}),
-        name=name, violation_error_message=message,
+        name=name,
+        violation_error_message=message,
     )
 
 
@@ -23,22 +24,30 @@ class Programme(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     iati_identifier = models.CharField(
-        _("IATI activity identifier"), max_length=200, blank=True,
+        _("IATI activity identifier"),
+        max_length=200,
+        blank=True,
         help_text=_("Unique when set, e.g. NO-BRC-971277882-QZA-16/0209."),
     )
     reporting_actor = models.ForeignKey(
-        "actors.Actor", verbose_name=_("reporting actor"), on_delete=models.PROTECT,
-        related_name="reported_programmes", help_text=_("The organisation that logged the programme."),
+        "actors.Actor",
+        verbose_name=_("reporting actor"),
+        on_delete=models.PROTECT,
+        related_name="reported_programmes",
+        help_text=_("The organisation that logged the programme."),
     )
     pillar_h = models.BooleanField(_("humanitarian"), default=False)
     pillar_d = models.BooleanField(_("development"), default=False)
     pillar_p = models.BooleanField(_("peace"), default=False)
     pillars_explicit = models.BooleanField(
-        _("pillars chosen explicitly"), default=False,
+        _("pillars chosen explicitly"),
+        default=False,
         help_text=_("When off, pillars are derived from the humanitarian flag and DAC sectors."),
     )
     status = models.PositiveSmallIntegerField(
-        _("activity status"), choices=ActivityStatus.choices, default=ActivityStatus.PIPELINE,
+        _("activity status"),
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.PIPELINE,
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
@@ -46,13 +55,21 @@ class Programme(models.Model):
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     # The dates the rules use: actual where known, else planned. Generated so no code can forget them.
     start_date = models.GeneratedField(
-        expression=Coalesce("actual_start", "planned_start"), output_field=models.DateField(), db_persist=True,
+        expression=Coalesce("actual_start", "planned_start"),
+        output_field=models.DateField(),
+        db_persist=True,
     )
     end_date = models.GeneratedField(
-        expression=Coalesce("actual_end", "planned_end"), output_field=models.DateField(), db_persist=True,
+        expression=Coalesce("actual_end", "planned_end"),
+        output_field=models.DateField(),
+        db_persist=True,
     )
     total_budget = models.DecimalField(
-        _("total budget"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("total budget"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. NOK."))
@@ -60,12 +77,19 @@ class Programme(models.Model):
     humanitarian = models.BooleanField(_("humanitarian flag"), default=False)
     transition_plan = models.TextField(_("transition plan"), blank=True)
     handover_actor = models.ForeignKey(
-        "actors.Actor", verbose_name=_("handover actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="handed_over_programmes",
+        "actors.Actor",
+        verbose_name=_("handover actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handed_over_programmes",
     )
     planned_handover_date = models.DateField(_("planned handover date"), null=True, blank=True)
     locations = models.ManyToManyField(
-        "reference.Area", verbose_name=_("locations"), through="ProgrammeLocation", related_name="programmes",
+        "reference.Area",
+        verbose_name=_("locations"),
+        through="ProgrammeLocation",
+        related_name="programmes",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True, db_index=True)
@@ -78,16 +102,21 @@ class Programme(models.Model):
         ordering = ["title", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["iati_identifier"], condition=~Q(iati_identifier=""),
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
                 name="programme_unique_iati_identifier",
                 violation_error_message=_("Another programme already has this IATI identifier."),
             ),
             _end_not_before_start(
-                "planned_start", "planned_end", "programme_planned_end_after_start",
+                "planned_start",
+                "planned_end",
+                "programme_planned_end_after_start",
                 _("The planned end cannot be before the planned start."),
             ),
             _end_not_before_start(
-                "actual_start", "actual_end", "programme_actual_end_after_start",
+                "actual_start",
+                "actual_end",
+                "programme_actual_end_after_start",
                 _("The actual end cannot be before the actual start."),
             ),
             models.CheckConstraint(
@@ -128,7 +157,10 @@ class Programme(models.Model):
 class ProgrammeParticipant(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(
-        "actors.Actor", verbose_name=_("actor"), on_delete=models.PROTECT, related_name="participations",
+        "actors.Actor",
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="participations",
     )
     role = models.PositiveSmallIntegerField(_("IATI role"), choices=OrganisationRole.choices)
 
@@ -139,7 +171,8 @@ class ProgrammeParticipant(models.Model):
         verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "actor", "role"], name="participant_unique_role",
+                fields=["programme", "actor", "role"],
+                name="participant_unique_role",
                 violation_error_message=_("This actor already has this role in the programme."),
             ),
         ]
@@ -153,7 +186,10 @@ class ProgrammeSector(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sector_shares")
     sector = models.ForeignKey("reference.Sector", verbose_name=_("sector"), on_delete=models.PROTECT)
     percentage = models.DecimalField(
-        _("percentage"), max_digits=5, decimal_places=2, default=Decimal("100"),
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
 
@@ -164,11 +200,13 @@ class ProgrammeSector(models.Model):
         verbose_name_plural = _("programme sectors")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "sector"], name="programme_sector_once",
+                fields=["programme", "sector"],
+                name="programme_sector_once",
                 violation_error_message=_("This sector is already listed for the programme."),
             ),
             models.CheckConstraint(
-                condition=Q(percentage__gte=0, percentage__lte=100), name="programme_sector_percentage_range",
+                condition=Q(percentage__gte=0, percentage__lte=100),
+                name="programme_sector_percentage_range",
                 violation_error_message=_("A percentage must be between 0 and 100."),
             ),
         ]
@@ -188,7 +226,8 @@ class ProgrammeLocation(models.Model):
         verbose_name_plural = _("programme locations")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "area"], name="programme_location_once",
+                fields=["programme", "area"],
+                name="programme_location_once",
                 violation_error_message=_("This area is already a location of the programme."),
             ),
         ]
@@ -201,17 +240,27 @@ class ProgrammeLink(models.Model):
     """Two programmes that coordinate. A confirmed link clears overlap and silo flags for the pair."""
 
     from_programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="links_out",
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="links_out",
     )
     to_programme = models.ForeignKey(
-        Programme, verbose_name=_("linked programme"), on_delete=models.CASCADE, related_name="links_in",
+        Programme,
+        verbose_name=_("linked programme"),
+        on_delete=models.CASCADE,
+        related_name="links_in",
     )
     link_type = models.CharField(_("type"), max_length=20, choices=LinkType.choices)
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.CONFIRMED)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -223,11 +272,13 @@ class ProgrammeLink(models.Model):
         verbose_name_plural = _("programme links")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(from_programme=F("to_programme")), name="link_not_to_itself",
+                condition=~Q(from_programme=F("to_programme")),
+                name="link_not_to_itself",
                 violation_error_message=_("A programme cannot be linked to itself."),
             ),
             models.UniqueConstraint(
-                fields=["from_programme", "to_programme", "link_type"], name="link_unique_per_type",
+                fields=["from_programme", "to_programme", "link_type"],
+                name="link_unique_per_type",
                 violation_error_message=_("These programmes already have a link of this type."),
             ),
         ]

@@ -14,9 +14,9 @@ def programme_edit_condition(user, prefix: str = "") -> Q:
     from programmes.models import ProgrammeParticipant
 
     editor_of = actor_ids(user, MembershipRole.EDITOR)
-    funded = ProgrammeParticipant.objects.filter(
-        actor_id__in=editor_of, role=OrganisationRole.FUNDING
-    ).values("programme_id")
+    funded = ProgrammeParticipant.objects.filter(actor_id__in=editor_of, role=OrganisationRole.FUNDING).values(
+        "programme_id"
+    )
     return Q(**{f"{prefix}reporting_actor_id__in": editor_of}) | Q(**{f"{prefix}pk__in": funded})
 
 

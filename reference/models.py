@@ -30,7 +30,11 @@ class Area(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.PositiveSmallIntegerField(_("level"), choices=AreaLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(_("ancestor path"), max_length=100, unique=True, db_index=True)
@@ -73,7 +77,9 @@ class Sector(models.Model):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=250)
     category = models.CharField(
-        _("DAC 3-digit category"), max_length=3, blank=True,
+        _("DAC 3-digit category"),
+        max_length=3,
+        blank=True,
         help_text=_("For DAC codes: the 3-digit category the code belongs to."),
     )
     family = models.CharField(_("sector family"), max_length=30, db_index=True)
