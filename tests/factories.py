@@ -113,7 +113,7 @@ def programme(
         status=status,
         planned_start=start,
         planned_end=end,
-        pillars_explicit=True,
+        pillars_explicit=extra.pop("pillars_explicit", True),
         pillar_h="H" in pillars,
         pillar_d="D" in pillars,
         pillar_p="P" in pillars,
