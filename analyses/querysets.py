@@ -10,15 +10,15 @@ class AnalysisQuerySet(RestrictedQuerySet):
 
     Coverage metadata (kind, scope, date, holder) is open to every signed-in user through
     `coverage_for(user)`: the rules and the library need it to show gaps and whom to ask.
-    Named (RED) analyses are for the named people only: no administrator bypass.
+    Named (RED) analyses are for the named people only: no administrator bypass. A draft stays
+    with its authors (and named people) until it is published.
     """
 
-    def restrict(self, user, action: str = VIEW):
-        if user is not None and user.is_active and user.is_superuser:
-            from analyses.choices import Sensitivity
+    def superuser_condition(self, user, action):
+        from analyses.choices import Sensitivity
 
-            return self.filter(~Q(sensitivity=Sensitivity.NAMED) | Q(shared_with_users=user)).distinct()
-        return super().restrict(user, action)
+        named = self.model.shared_with_users.through.objects.filter(user_id=user.pk).values("analysis_id")
+        return ~Q(sensitivity=Sensitivity.NAMED) | Q(pk__in=named)
 
     def anonymous_condition(self, action):
         from analyses.choices import AnalysisStatus, Sensitivity
@@ -36,17 +36,19 @@ class AnalysisQuerySet(RestrictedQuerySet):
         return Q(pk__in=authored) & self._content_condition(user, actor_ids(user))
 
     def _content_condition(self, user, member_of) -> Q:
-        from analyses.choices import Sensitivity
+        from analyses.choices import AnalysisStatus, Sensitivity
 
         authored = self._authored_by(member_of)
         shared = self.model.shared_with_actors.through.objects.filter(actor_id__in=member_of).values("analysis_id")
         named = self.model.shared_with_users.through.objects.filter(user_id=user.pk).values("analysis_id")
-        return (
+        by_sensitivity = (
             Q(sensitivity__in=[Sensitivity.PUBLIC, Sensitivity.PARTNERS])
             | Q(sensitivity=Sensitivity.RESTRICTED) & (Q(pk__in=authored) | Q(pk__in=shared) | Q(pk__in=named))
             | Q(sensitivity=Sensitivity.STRICT, pk__in=authored)
             | Q(sensitivity=Sensitivity.NAMED, pk__in=named)
         )
+        not_a_foreign_draft = ~Q(status=AnalysisStatus.DRAFT) | Q(pk__in=authored) | Q(pk__in=named)
+        return by_sensitivity & not_a_foreign_draft
 
     def _authored_by(self, ids):
         return self.model.author_actors.through.objects.filter(actor_id__in=ids).values("analysis_id")

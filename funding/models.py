@@ -104,7 +104,7 @@ class FundingAgreement(models.Model):
                 condition=Q(crisis_modifier_share__isnull=True)
                 | Q(crisis_modifier_share__gte=0, crisis_modifier_share__lte=100),
                 name="agreement_crisis_share_range",
-                violation_error_message=_("The reallocatable share must be between 0 and 100 %."),
+                violation_error_message=_("The reallocatable share must be between 0 and 100 percent."),
             ),
             models.CheckConstraint(
                 condition=~Q(donor=F("recipient")),

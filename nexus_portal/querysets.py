@@ -19,14 +19,17 @@ class RestrictedQuerySet(models.QuerySet):
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; expected one of {ACTIONS}")
         if user is not None and user.is_active and user.is_superuser:
-            return self
-        if user is None or not user.is_authenticated:
+            condition = self.superuser_condition(user, action)
+        elif user is None or not user.is_authenticated:
             condition = self.anonymous_condition(action)
         else:
             condition = self.view_condition(user) if action == VIEW else self.change_condition(user)
         return self.none() if condition is None else self.filter(condition)
 
     # Subclasses override these. None means "nothing"; Q() means "everything".
+    def superuser_condition(self, user, action: str) -> Q | None:
+        return Q()
+
     def anonymous_condition(self, action: str) -> Q | None:
         return None
 

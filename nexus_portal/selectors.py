@@ -15,7 +15,8 @@ def home_summary(*, user) -> dict:
         "memberships": memberships,
         "is_reviewer": is_reviewer(user),
         "own_programme_count": own_programmes.count(),
-        "recent_programmes": own_programmes.order_by("-updated_at")[:10],
+        # The page shows each programme's reporting actor: fetch it in the same query.
+        "recent_programmes": own_programmes.select_related("reporting_actor").order_by("-updated_at")[:10],
         "open_flag_count": visible_flags.count(),
         "visible_programme_count": Programme.objects.restrict(user).count(),
     }
