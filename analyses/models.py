@@ -119,8 +119,13 @@ class Analysis(models.Model):
         super().clean()
         if self.conducted_on and not self.review_due:
             self.review_due = default_review_due(self.kind, self.conducted_on)
+        errors = {}
         if self.conducted_on and self.conducted_on > timezone.localdate():
-            raise ValidationError({"conducted_on": _("An analysis cannot be conducted in the future.")})
+            errors["conducted_on"] = _("An analysis cannot be conducted in the future.")
+        if self.conducted_on and self.review_due and self.review_due < self.conducted_on:
+            errors["review_due"] = _("The review cannot be due before the analysis was conducted.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ContextEvent(models.Model):

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from coordination.choices import CommitmentRole, CommitmentStatus, FlagAction, FlagStatus, GoalStatus, Severity
 from coordination.querysets import (
     ContributionQuerySet,
+    DirtyCountryQuerySet,
     FlagEventQuerySet,
     FlagQuerySet,
+    FlagRunQuerySet,
     GoalCommitmentQuerySet,
     GoalProgressQuerySet,
     SharedGoalQuerySet,
@@ -72,6 +74,8 @@ class SharedGoal(models.Model):
     def clean(self) -> None:
         super().clean()
         errors = {}
+        if self.horizon_start and self.horizon_end and self.horizon_end < self.horizon_start:
+            errors["horizon_end"] = _("The horizon cannot end before it starts.")
         if (self.baseline_value is None) != (self.baseline_date is None):
             errors["baseline_date"] = _("Give both the baseline value and its date, or neither.")
         if (self.target_value is None) != (self.target_date is None):
@@ -173,6 +177,9 @@ class Flag(models.Model):
 
     rule = models.CharField(_("rule"), max_length=60, db_index=True)
     subject_key = models.CharField(_("subject key"), max_length=255)
+    # The country a run evaluates this flag in ("" for rules that look at all countries at once),
+    # so a run over some countries resolves exactly the flags it re-checked.
+    partition = models.CharField(_("partition"), max_length=2, blank=True, default="")
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -230,6 +237,7 @@ class Flag(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "rule", "severity"], name="flag_triage_idx"),
+            models.Index(fields=["rule", "partition"], name="flag_partition_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="flag_subject_idx"),
         ]
 
@@ -262,3 +270,84 @@ class FlagEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flag_id} {self.action} {self.created_at:%Y-%m-%d}"
+
+
+class FlagRun(models.Model):
+    """One execution of the rule engine: what it covered, how it went, what it changed.
+
+    At most one run holds the lock (status "running") at a time: a partial unique index, so the
+    database itself refuses a second writer on PostgreSQL and SQLite alike.
+    """
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Nightly schedule")
+        MANUAL = "manual", _("Started by a reviewer")
+        COMMAND = "command", _("Command line")
+        INCREMENTAL = "incremental", _("After changes")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIAL = "partial", _("Finished with rule errors")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped: another run was writing")
+
+    LOCK = "flags"
+
+    trigger = models.CharField(_("trigger"), max_length=12, choices=Trigger.choices)
+    as_of = models.DateField(_("as of"))
+    rules = models.JSONField(_("rules"), default=list, blank=True, help_text=_("Empty: every rule."))
+    full = models.BooleanField(_("every country"), default=False)
+    countries = models.JSONField(
+        _("countries"), default=list, blank=True, help_text=_("The countries re-checked when not a full run.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    lock = models.CharField(max_length=10, null=True, blank=True, default=LOCK)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    counts = models.JSONField(_("counts per rule"), default=dict, blank=True)
+    log = models.TextField(_("log"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = FlagRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("flag run")
+        verbose_name_plural = _("flag runs")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lock"],
+                condition=Q(status="running"),
+                name="flag_run_single_writer",
+                violation_error_message=_("Another flag run is writing."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_trigger_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class DirtyCountry(models.Model):
+    """A country whose data changed since its flags were last computed.
+
+    Written in the same transaction as the change, so a change made while Redis is down is still
+    re-checked: the next run, incremental or full, sweeps every mark.
+    """
+
+    country_code = models.CharField(_("country (ISO-2)"), max_length=2, unique=True)
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    objects = DirtyCountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country to re-check")
+        verbose_name_plural = _("countries to re-check")
+
+    def __str__(self) -> str:
+        return self.country_code

@@ -69,3 +69,23 @@ class FlagEventQuerySet(RestrictedQuerySet):
         from coordination.models import Flag
 
         return Q(flag__in=Flag.objects.restrict(user).values("pk"))
+
+
+class FlagRunQuerySet(RestrictedQuerySet):
+    """Reviewers read the engine's runs (and start them through the service); nobody edits them."""
+
+    def view_condition(self, user):
+        return Q() if is_reviewer(user) else None
+
+    def superuser_condition(self, user, action):
+        return Q() if action == "view" else None
+
+
+class DirtyCountryQuerySet(RestrictedQuerySet):
+    """Internal bookkeeping of the engine: no one reads or edits it through the portal."""
+
+    def view_condition(self, user):
+        return None
+
+    def superuser_condition(self, user, action):
+        return Q() if action == "view" else None

@@ -107,6 +107,11 @@ class FundingAgreement(models.Model):
                 violation_error_message=_("The reallocatable share must be between 0 and 100 percent."),
             ),
             models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="agreement_not_own_parent",
+                violation_error_message=_("An agreement cannot be its own parent."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(donor=F("recipient")),
                 name="agreement_donor_is_not_recipient",
                 violation_error_message=_("The donor and the recipient must be different actors."),
@@ -123,16 +128,28 @@ class FundingAgreement(models.Model):
     def clean(self) -> None:
         super().clean()
         errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The agreement cannot end before it starts.")
         if self.crisis_modifier_share is not None and not self.crisis_modifier:
             errors["crisis_modifier_share"] = _("A reallocatable share only applies with a crisis modifier.")
         if self.parent_id:
-            parent = self.parent
-            if parent.pk == self.pk:
+            if self.pk and self.parent_id == self.pk:
                 errors["parent"] = _("An agreement cannot be its own parent.")
-            elif parent.recipient_id != self.donor_id:
+            elif self.pk and self._parent_chain_reaches_self():
+                errors["parent"] = _("The chain of parent agreements would loop back to this agreement.")
+            elif self.parent.recipient_id != self.donor_id:
                 errors["parent"] = _("A sub-grant must be given by the recipient of its parent agreement.")
         if errors:
             raise ValidationError(errors)
+
+    def _parent_chain_reaches_self(self) -> bool:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if ancestor.pk == self.pk:
+                return True
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        return False
 
 
 class Tranche(models.Model):

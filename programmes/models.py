@@ -144,6 +144,12 @@ class Programme(models.Model):
     def clean(self) -> None:
         super().clean()
         errors = {}
+        for start, end, message in (
+            ("planned_start", "planned_end", _("The planned end cannot be before the planned start.")),
+            ("actual_start", "actual_end", _("The actual end cannot be before the actual start.")),
+        ):
+            if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
+                errors[end] = message
         if self.total_budget is not None and not self.currency:
             errors["currency"] = _("Give the currency of the budget.")
         if self.pillars_explicit and not (self.pillar_h or self.pillar_d or self.pillar_p):

@@ -239,3 +239,37 @@ def test_the_language_switcher_sets_the_language(client):
 def test_english_stays_the_default(client):
     content = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in content and "Sign in" in content
+
+
+TRANSLATING_CALLS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+PYTHON_SOURCES = ("nexus_portal", "reference", "actors", "programmes", "coordination", "analyses", "funding")
+
+
+def python_messages(source: str) -> set[str]:
+    """String literals passed to gettext and friends (the first argument; the context for pgettext)."""
+    messages = set()
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in TRANSLATING_CALLS):
+            continue
+        index = 1 if node.func.id.startswith("pgettext") else 0
+        if len(node.args) > index and isinstance(node.args[index], ast.Constant):
+            messages.add(node.args[index].value)
+    return messages
+
+
+def test_the_python_scanner_finds_translated_literals():
+    found = python_messages('x = _("Hello")\ny = gettext_lazy("World")\nz = f(_("%(n)s left") % {"n": 1})\n')
+    assert found == {"Hello", "World", "%(n)s left"}
+
+
+def test_every_python_string_marked_for_translation_is_in_the_catalogue():
+    known = {entry.msgid for entry in live_entries()}
+    missing = {}
+    for package in PYTHON_SOURCES:
+        for path in (Path(settings.BASE_DIR) / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            absent = python_messages(path.read_text()) - known
+            if absent:
+                missing[str(path.relative_to(settings.BASE_DIR))] = sorted(absent)
+    assert not missing, "run makemessages -l nb, translate, compilemessages: " + repr(missing)

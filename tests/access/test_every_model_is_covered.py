@@ -27,6 +27,8 @@ COVERED = {
     "coordination.GoalProgress": "test_goal_access",
     "coordination.Flag": "test_flag_access",
     "coordination.FlagEvent": "test_flag_access",
+    "coordination.FlagRun": "test_flag_access",
+    "coordination.DirtyCountry": "test_flag_access",
     "analyses.Analysis": "test_analysis_sensitivity",
     "analyses.ContextEvent": "test_context_event_access",
     "funding.FundingAgreement": "test_funding_access",

@@ -62,3 +62,51 @@ def test_a_flag_without_responsible_actors_is_for_reviewers_only(owner, reviewer
     orphan = Flag.objects.create(rule="silo", subject_key="area:SS01", severity=Severity.LOW, message="Silo")
     assert_access(orphan, owner, "view", False)
     assert_access(orphan, reviewer, "change", True)
+
+
+@pytest.fixture
+def flag_run(db):
+    from coordination.models import FlagRun
+
+    return FlagRun.objects.create(trigger=FlagRun.Trigger.SCHEDULE, as_of="2026-01-01", status="succeeded")
+
+
+@pytest.mark.parametrize(
+    ("persona", "action", "expected"),
+    matrix(
+        # persona          view  change delete
+        ("owner",          NO,   NO,    NO),
+        ("owner_manager",  NO,   NO,    NO),
+        ("owner_viewer",   NO,   NO,    NO),
+        ("colleague",      NO,   NO,    NO),
+        ("reviewer",       YES,  NO,    NO),
+        ("anonymous",      NO,   NO,    NO),
+        ("superuser",      YES,  NO,    NO),
+    ),
+)  # fmt: skip
+def test_flag_runs_are_read_by_reviewers_and_written_only_by_the_engine(personas, flag_run, persona, action, expected):
+    assert_access(flag_run, personas[persona], action, expected)
+
+
+@pytest.fixture
+def dirty_mark(db):
+    from coordination.models import DirtyCountry
+
+    return DirtyCountry.objects.create(country_code="SS")
+
+
+@pytest.mark.parametrize(
+    ("persona", "action", "expected"),
+    matrix(
+        # persona          view  change delete
+        ("owner",          NO,   NO,    NO),
+        ("owner_manager",  NO,   NO,    NO),
+        ("owner_viewer",   NO,   NO,    NO),
+        ("colleague",      NO,   NO,    NO),
+        ("reviewer",       NO,   NO,    NO),
+        ("anonymous",      NO,   NO,    NO),
+        ("superuser",      YES,  NO,    NO),
+    ),
+)  # fmt: skip
+def test_dirty_marks_are_engine_bookkeeping(personas, dirty_mark, persona, action, expected):
+    assert_access(dirty_mark, personas[persona], action, expected)

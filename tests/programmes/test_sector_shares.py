@@ -45,6 +45,4 @@ def test_a_rejected_update_keeps_the_old_sectors():
     with pytest.raises(ValidationError):
         programme_set_sectors(programme=programme, shares=[(factories.sector("12220"), Decimal("90"))])
 
-    assert list(ProgrammeSector.objects.filter(programme=programme).values_list("sector__code", flat=True)) == [
-        "11220"
-    ]
+    assert list(ProgrammeSector.objects.filter(programme=programme).values_list("sector__code", flat=True)) == ["11220"]

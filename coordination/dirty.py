@@ -1,0 +1,172 @@
+"""Dirty marks: which countries' flags must be re-checked after a change.
+
+Connected to model signals so that every channel that writes (forms, API, admin, imports) marks
+the countries it touched, in the same transaction as the change. After commit a re-check is
+enqueued; if that fails (Redis down), the marks stay in the database and the next run sweeps them.
+A blank country code marks the global rules only (funding requests, for instance).
+"""
+
+import contextvars
+import logging
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+GLOBAL_MARK = ""
+_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("nexus_rechecks_deferred", default=False)
+
+
+def mark_dirty(country_codes: Iterable[str | None]) -> None:
+    from coordination.models import DirtyCountry
+
+    codes = {code or GLOBAL_MARK for code in country_codes}
+    if not codes:
+        return
+    now = timezone.now()
+    DirtyCountry.objects.bulk_create(
+        [DirtyCountry(country_code=code, marked_at=now) for code in sorted(codes)],
+        update_conflicts=True,
+        unique_fields=["country_code"],
+        update_fields=["marked_at"],
+    )
+    if not _deferred.get():
+        _schedule_once()
+
+
+def _schedule_once() -> None:
+    """One re-check per transaction, however many rows it changed."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(callback is enqueue_recheck for _, callback, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(enqueue_recheck)
+
+
+def enqueue_recheck() -> None:
+    """Start the incremental re-check; a write must never fail because background work can't start."""
+    from coordination.engine.runner import RunBusy
+    from coordination.tasks import recheck_dirty_countries, run_recheck
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            run_recheck()
+        except RunBusy:
+            logger.info("flag re-check deferred: another run is writing; the marks stay for it")
+        except Exception:
+            logger.exception("in-process flag re-check failed; the marks stay for the next run")
+        return
+    try:
+        recheck_dirty_countries.apply_async(countdown=getattr(settings, "FLAG_RECHECK_DELAY_SECONDS", 5))
+    except Exception:
+        logger.warning("could not enqueue a flag re-check (broker down?); the next run sweeps the marks")
+
+
+@contextmanager
+def deferred_rechecks():
+    """For bulk writes (demo data, imports): record marks, enqueue one re-check at the end."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    transaction.on_commit(enqueue_recheck)
+
+
+# -- which countries a change touches -----------------------------------------------------------
+def countries_of_programmes(programme_ids) -> set[str]:
+    from programmes.models import ProgrammeLocation
+
+    rows = ProgrammeLocation.objects.filter(programme_id__in=programme_ids).order_by()
+    return set(rows.values_list("area__country_code", flat=True).distinct())
+
+
+def countries_of_areas(area_ids) -> set[str]:
+    from reference.models import Area
+
+    return set(Area.objects.filter(pk__in=area_ids).order_by().values_list("country_code", flat=True).distinct())
+
+
+def _goal_countries(goal_id) -> set[str]:
+    from coordination.models import SharedGoal
+
+    return countries_of_areas(SharedGoal.areas.through.objects.filter(sharedgoal_id=goal_id).values("area_id"))
+
+
+def _analysis_countries(analysis_id) -> set[str]:
+    from analyses.models import Analysis
+
+    return countries_of_areas(Analysis.scope_areas.through.objects.filter(analysis_id=analysis_id).values("area_id"))
+
+
+def _agreement_countries(agreement_id) -> set[str]:
+    from funding.models import FundingAgreement
+
+    direct = FundingAgreement.countries.through.objects.filter(fundingagreement_id=agreement_id).values("area_id")
+    funded = FundingAgreement.funded_programmes.through.objects.filter(fundingagreement_id=agreement_id)
+    return countries_of_areas(direct) | countries_of_programmes(funded.values("programme_id"))
+
+
+AFFECTED = {
+    "programmes.Programme": lambda o: countries_of_programmes([o.pk]),
+    "programmes.ProgrammeLocation": lambda o: countries_of_areas([o.area_id]),
+    "programmes.ProgrammeSector": lambda o: countries_of_programmes([o.programme_id]),
+    "programmes.ProgrammeParticipant": lambda o: countries_of_programmes([o.programme_id]),
+    "programmes.ProgrammeLink": lambda o: countries_of_programmes([o.from_programme_id, o.to_programme_id]),
+    "coordination.SharedGoal": lambda o: _goal_countries(o.pk) | {GLOBAL_MARK},
+    "coordination.GoalCommitment": lambda o: {GLOBAL_MARK},
+    "coordination.GoalProgress": lambda o: {GLOBAL_MARK},
+    "coordination.Contribution": lambda o: countries_of_programmes([o.programme_id]) | {GLOBAL_MARK},
+    "analyses.Analysis": lambda o: _analysis_countries(o.pk),
+    "analyses.ContextEvent": lambda o: countries_of_areas([o.area_id]),
+    "funding.FundingAgreement": lambda o: _agreement_countries(o.pk) | {GLOBAL_MARK},
+    "funding.Tranche": lambda o: _agreement_countries(o.agreement_id),
+    "funding.FundingRequest": lambda o: {GLOBAL_MARK},
+    "actors.Actor": lambda o: countries_of_areas(o.countries.through.objects.filter(actor_id=o.pk).values("area_id")),
+}
+M2M_FIELDS = [
+    ("coordination.SharedGoal", "areas"),
+    ("analyses.Analysis", "scope_areas"),
+    ("funding.FundingAgreement", "countries"),
+    ("funding.FundingAgreement", "funded_programmes"),
+]
+
+
+def _countries_of(model, pks) -> set[str]:
+    if model._meta.label == "reference.Area":
+        return countries_of_areas(pks)
+    if model._meta.label == "programmes.Programme":
+        return countries_of_programmes(pks)
+    return set()
+
+
+def _on_change(sender, instance, **kwargs):
+    if kwargs.get("raw"):  # loaddata: fixtures are not user changes
+        return
+    mark_dirty(AFFECTED[sender._meta.label](instance))
+
+
+def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    # pre_clear: the rows are still there, so the countries they pointed at can be read.
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # area.shared_goals.add(goal): the area (or programme) says where
+        codes = _countries_of(type(instance), [instance.pk]) | {GLOBAL_MARK}
+    else:
+        codes = AFFECTED[type(instance)._meta.label](instance) | _countries_of(model, pk_set or [])
+    mark_dirty(codes)
+
+
+def connect() -> None:
+    from django.apps import apps
+
+    for label in AFFECTED:
+        model = apps.get_model(label)
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"dirty-save-{label}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"dirty-delete-{label}")
+    for label, field_name in M2M_FIELDS:
+        through = apps.get_model(label)._meta.get_field(field_name).remote_field.through
+        m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"dirty-m2m-{label}-{field_name}")

@@ -1,0 +1,69 @@
+"""Celery tasks of the rule engine. Tasks take ids and call the engine; the engine does the work.
+
+A full run fans out one task per country (a chord), so more workers shorten it; the chord's
+callback evaluates the global rules and closes the run. Without a broker (embedded default) the
+same steps run in-process, one after another.
+"""
+
+import logging
+
+from celery import chord, shared_task
+from django.conf import settings
+
+from coordination.engine import runner
+from coordination.models import FlagRun
+
+logger = logging.getLogger(__name__)
+
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+def run_recheck() -> int | None:
+    """Incremental run over the countries marked dirty, and the global rules; None if nothing is marked."""
+    marks = runner.dirty_countries()
+    if not marks:
+        return None
+    run = runner.start_run(trigger=FlagRun.Trigger.INCREMENTAL, countries=[code for code in marks if code])
+    return runner.execute_run(run).pk
+
+
+@shared_task(**RELIABLE, autoretry_for=(runner.RunBusy,), retry_backoff=10, retry_backoff_max=300, max_retries=6)
+def recheck_dirty_countries() -> int | None:
+    return run_recheck()
+
+
+@shared_task(**RELIABLE)
+def nightly_full_run() -> int | None:
+    try:
+        run = runner.start_run(trigger=FlagRun.Trigger.SCHEDULE, full=True)
+    except runner.RunBusy as busy:
+        logger.info("nightly flag run skipped: %s", busy)
+        return None
+    dispatch_run(run)
+    return run.pk
+
+
+def dispatch_run(run: FlagRun) -> None:
+    """Run in-process without a broker; with one, fan out a task per country and finish in a callback."""
+    countries = runner.countries_to_check(run)
+    if settings.CELERY_TASK_ALWAYS_EAGER or not countries:
+        runner.execute_run(run)
+        return
+    chord(evaluate_country.si(run.pk, code) for code in countries)(finish_run.si(run.pk))
+
+
+@shared_task(**RELIABLE)
+def evaluate_country(run_id: int, country_code: str) -> None:
+    run = FlagRun.objects.get(pk=run_id)
+    if run.status != FlagRun.Status.RUNNING:  # given up as stale; its successor redoes this country
+        return
+    runner.record(run, runner.evaluate_country(run, country_code))
+
+
+@shared_task(**RELIABLE)
+def finish_run(run_id: int) -> None:
+    run = FlagRun.objects.get(pk=run_id)
+    if run.status != FlagRun.Status.RUNNING:
+        return
+    runner.record(run, runner.evaluate_global(run))
+    runner.finish_run(run)
