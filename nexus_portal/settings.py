@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from nexus_portal.env import ConfigError, env_bool, env_int, env_list, env_str
@@ -122,6 +123,22 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+# Fail fast when Redis is unreachable: a user's save must not hang on background work.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BEAT_SCHEDULE = {
+    "nightly-flag-run": {
+        "task": "coordination.tasks.nightly_full_run",
+        "schedule": crontab(hour=env_int("FLAG_RUN_HOUR_UTC", 2, minimum=0), minute=0),
+    },
+}
+
+# Rule engine. Thresholds default to the catalogue; override per rule:
+#   FLAG_RULE_SETTINGS = {"stale-record": {"months_without_update": 9}}
+FLAG_RULE_SETTINGS: dict = {}
+FLAG_RUN_STALE_SECONDS = env_int("FLAG_RUN_STALE_SECONDS", 900, minimum=60)
+FLAG_RECHECK_DELAY_SECONDS = env_int("FLAG_RECHECK_DELAY_SECONDS", 5, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
