@@ -57,7 +57,8 @@ class AnalysisQuerySet(RestrictedQuerySet):
         """Every analysis's coverage metadata, for signed-in users only."""
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.only("pk", "title", "kind", "conducted_on", "review_due", "status", "sensitivity", "supersedes")
+        # No title: a title can give away what a strict or named analysis says.
+        return self.only("pk", "kind", "conducted_on", "review_due", "status", "sensitivity", "supersedes")
 
     def exportable(self):
         """Named (RED) analyses never leave the portal in exports, search or bulk downloads."""

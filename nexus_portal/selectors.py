@@ -1,15 +1,21 @@
 """Reads for the home page: what the signed-in user's organisations have in the portal."""
 
+from django.db.models import Q
+
 from actors.access import actor_ids, is_reviewer
 from actors.models import Membership
 from coordination.models import Flag
-from programmes.models import Programme
+from programmes.models import Programme, ProgrammeParticipant
 
 
 def home_summary(*, user) -> dict:
     member_of = actor_ids(user)
     memberships = Membership.objects.restrict(user).filter(user=user).select_related("actor")
-    own_programmes = Programme.objects.restrict(user).filter(reporting_actor_id__in=member_of)
+    # An embassy rarely reports a programme itself but funds many: count every role its actors play.
+    takes_part = ProgrammeParticipant.objects.filter(actor_id__in=member_of).values("programme_id")
+    own_programmes = Programme.objects.restrict(user).filter(
+        Q(reporting_actor_id__in=member_of) | Q(pk__in=takes_part)
+    )
     visible_flags = Flag.objects.restrict(user).open()
     return {
         "memberships": memberships,

@@ -238,3 +238,22 @@ def test_health_reports_the_database(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_home_counts_programmes_the_users_organisation_funds(client):
+    from programmes.choices import OrganisationRole
+    from programmes.models import ProgrammeParticipant
+
+    embassy = factories.actor("Embassy")
+    person = factories.user()
+    factories.member(person, embassy)
+    funded = factories.programme(title="Funded by the embassy")
+    ProgrammeParticipant.objects.create(programme=funded, actor=embassy, role=OrganisationRole.FUNDING)
+    factories.programme(title="Someone else's")
+    client.force_login(person)
+
+    response = client.get("/")
+
+    assert response.context["own_programme_count"] == 1
+    assert [p.title for p in response.context["recent_programmes"]] == ["Funded by the embassy"]
