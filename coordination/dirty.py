@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -103,11 +104,38 @@ def _analysis_countries(analysis_id) -> set[str]:
 
 
 def _agreement_countries(agreement_id) -> set[str]:
+    """Its own countries, else its funded programmes', else (a sub-grant) its parent's, as the rules count it."""
     from funding.models import FundingAgreement
 
-    direct = FundingAgreement.countries.through.objects.filter(fundingagreement_id=agreement_id).values("area_id")
-    funded = FundingAgreement.funded_programmes.through.objects.filter(fundingagreement_id=agreement_id)
-    return countries_of_areas(direct) | countries_of_programmes(funded.values("programme_id"))
+    seen = set()
+    while agreement_id is not None and agreement_id not in seen:
+        seen.add(agreement_id)
+        direct = FundingAgreement.countries.through.objects.filter(fundingagreement_id=agreement_id)
+        funded = FundingAgreement.funded_programmes.through.objects.filter(fundingagreement_id=agreement_id)
+        codes = countries_of_areas(direct.values("area_id")) | countries_of_programmes(funded.values("programme_id"))
+        if codes:
+            return codes
+        agreement_id = FundingAgreement.objects.filter(pk=agreement_id).values_list("parent_id", flat=True).first()
+    return set()
+
+
+def _actor_countries(actor) -> set[str]:
+    """An actor's localness, principles or parent feed rules wherever it works or is funded."""
+    from funding.models import FundingAgreement
+    from programmes.models import Programme, ProgrammeParticipant
+
+    operating = actor.countries.through.objects.filter(actor_id=actor.pk).values("area_id")
+    reported = Programme.objects.filter(reporting_actor_id=actor.pk).values("pk")
+    joined = ProgrammeParticipant.objects.filter(actor_id=actor.pk).values("programme_id")
+    agreements = FundingAgreement.objects.filter(Q(donor_id=actor.pk) | Q(recipient_id=actor.pk)).values("pk")
+    funded_areas = FundingAgreement.countries.through.objects.filter(fundingagreement_id__in=agreements)
+    return (
+        countries_of_areas(operating)
+        | countries_of_programmes(reported)
+        | countries_of_programmes(joined)
+        | countries_of_areas(funded_areas.values("area_id"))
+        | {GLOBAL_MARK}
+    )
 
 
 AFFECTED = {
@@ -125,7 +153,8 @@ AFFECTED = {
     "funding.FundingAgreement": lambda o: _agreement_countries(o.pk) | {GLOBAL_MARK},
     "funding.Tranche": lambda o: _agreement_countries(o.agreement_id),
     "funding.FundingRequest": lambda o: {GLOBAL_MARK},
-    "actors.Actor": lambda o: countries_of_areas(o.countries.through.objects.filter(actor_id=o.pk).values("area_id")),
+    "funding.FundingRequestEvent": lambda o: {GLOBAL_MARK},
+    "actors.Actor": _actor_countries,
 }
 M2M_FIELDS = [
     ("coordination.SharedGoal", "areas"),

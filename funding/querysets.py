@@ -6,11 +6,16 @@ from nexus_portal.querysets import RestrictedQuerySet
 
 
 def agreement_view_condition(user, prefix: str = "") -> Q:
-    """Parties to an agreement (donor, recipient) and reviewers see it."""
+    """Parties to an agreement (donor, recipient) and reviewers see it; the donor of the parent
+    agreement also sees its sub-grants: following its money to local partners is the point."""
     if is_reviewer(user):
         return Q()
     member_of = actor_ids(user)
-    return Q(**{f"{prefix}donor_id__in": member_of}) | Q(**{f"{prefix}recipient_id__in": member_of})
+    return (
+        Q(**{f"{prefix}donor_id__in": member_of})
+        | Q(**{f"{prefix}recipient_id__in": member_of})
+        | Q(**{f"{prefix}parent__donor_id__in": member_of})
+    )
 
 
 def agreement_edit_condition(user, prefix: str = "") -> Q:
@@ -39,13 +44,23 @@ class TrancheQuerySet(RestrictedQuerySet):
 
 
 class FundingRequestQuerySet(RestrictedQuerySet):
-    """The applicant and the donor units it was sent or redirected to; reviewers see all."""
+    """The applicant and every donor unit that handled it (sent, redirected, decided); reviewers see all."""
 
     def view_condition(self, user):
         if is_reviewer(user):
             return Q()
+        from funding.models import FundingRequestEvent
+
         member_of = actor_ids(user)
-        return Q(applicant_id__in=member_of) | Q(submitted_to_id__in=member_of) | Q(redirected_to_id__in=member_of)
+        handled = FundingRequestEvent.objects.filter(
+            Q(unit_id__in=member_of) | Q(redirected_to_id__in=member_of)
+        ).values("request_id")
+        return (
+            Q(applicant_id__in=member_of)
+            | Q(submitted_to_id__in=member_of)
+            | Q(redirected_to_id__in=member_of)
+            | Q(pk__in=handled)
+        )
 
     def change_condition(self, user):
         editor_of = actor_ids(user, MembershipRole.EDITOR)

@@ -89,9 +89,14 @@ def countries_to_check(run: FlagRun) -> list[str]:
     """The run's countries; for a full run every country with programmes or flags."""
     if not run.full:
         return list(run.countries)
+    from funding.models import FundingAgreement
+
     with_programmes = ProgrammeLocation.objects.order_by().values_list("area__country_code", flat=True).distinct()
+    with_funding = (
+        FundingAgreement.countries.through.objects.order_by().values_list("area__country_code", flat=True).distinct()
+    )
     with_flags = Flag.objects.exclude(partition="").order_by().values_list("partition", flat=True).distinct()
-    return sorted(set(with_programmes) | set(with_flags))
+    return sorted(set(with_programmes) | set(with_funding) | set(with_flags))
 
 
 def _selected_rules(run: FlagRun, partition: str):

@@ -122,3 +122,40 @@ def test_a_request_between_two_other_actors_is_hidden_from_the_owner(owner, revi
     elsewhere = factories.funding_request(applicant=factories.actor(), submitted_to=factories.actor())
     assert_access(elsewhere, owner, "view", False)
     assert_access(elsewhere, reviewer, "view", True)
+
+
+@pytest.mark.parametrize(
+    ("persona", "action", "expected"),
+    matrix(
+        # persona          view  change delete
+        ("owner",          YES,  NO,    NO),
+        ("owner_manager",  YES,  NO,    NO),
+        ("owner_viewer",   YES,  NO,    NO),
+        ("colleague",      YES,  YES,   YES),
+        ("reviewer",       YES,  NO,    NO),
+        ("anonymous",      NO,   NO,    NO),
+        ("superuser",      YES,  YES,   YES),
+    ),
+)  # fmt: skip
+def test_the_donor_of_the_parent_agreement_follows_its_money_into_sub_grants(
+    personas, actor_a, actor_b, persona, action, expected
+):
+    top = factories.agreement(donor=actor_a, recipient=actor_b)
+    sub_grant = factories.agreement(donor=actor_b, recipient=factories.actor(), parent=top)
+    assert_access(sub_grant, personas[persona], action, expected)
+
+
+def test_a_unit_that_redirected_a_request_still_reads_it(owner, actor_a, actor_b):
+    first_unit = factories.actor()
+    request = factories.funding_request(
+        applicant=actor_b, submitted_to=first_unit, status=RequestStatus.REDIRECTED,
+        redirected_to=factories.actor(), decision_date=date.today(),
+    )  # fmt: skip
+    assert_access(request, owner, "view", False)
+
+    FundingRequestEvent.objects.create(
+        request=request, status=RequestStatus.REDIRECTED, unit=actor_a, redirected_to=first_unit
+    )
+
+    assert_access(request, owner, "view", True)
+    assert_access(request, owner, "change", False)

@@ -82,3 +82,41 @@ def test_a_write_succeeds_when_the_broker_is_down_and_the_mark_waits(settings, d
     assert elapsed < 10  # the save does not hang on the broker
     assert "SS" in marked()
     assert not FlagRun.objects.exists()
+
+
+def test_a_sub_grant_without_countries_marks_its_parents_countries():
+    areas = factories.area_tree()
+    donor, intermediary = factories.actor(), factories.actor()
+    top = factories.agreement(donor=donor, recipient=intermediary)
+    top.countries.set([areas["SS"]])
+    DirtyCountry.objects.all().delete()
+
+    factories.agreement(donor=intermediary, recipient=factories.actor(), parent=top)
+
+    assert marked() == ["", "SS"]
+
+
+def test_a_request_event_marks_the_global_rules():
+    from funding.choices import RequestStatus
+    from funding.models import FundingRequestEvent
+
+    request = factories.funding_request(applicant=factories.actor(), submitted_to=factories.actor())
+    DirtyCountry.objects.all().delete()
+
+    FundingRequestEvent.objects.create(request=request, status=RequestStatus.REDIRECTED, unit=request.submitted_to)
+
+    assert marked() == [""]
+
+
+def test_changing_an_actor_marks_where_it_works_and_is_funded():
+    areas = factories.area_tree()
+    ngo = factories.actor()
+    factories.programme(reporting_actor=ngo, locations=[areas["SS0101"]])
+    agreement = factories.agreement(donor=factories.actor(), recipient=ngo)
+    agreement.countries.set([areas["KE"]])
+    DirtyCountry.objects.all().delete()
+
+    ngo.localness = "local"
+    ngo.save()
+
+    assert marked() == ["", "KE", "SS"]
