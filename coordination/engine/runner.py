@@ -5,6 +5,7 @@ A rule that raises is logged on the run and skipped for that partition; its old 
 heartbeat and marked failed, which frees the lock for the next run.
 """
 
+import gc
 import logging
 import time
 import traceback
@@ -109,8 +110,13 @@ def evaluate_country(run: FlagRun, country_code: str) -> Progress:
     rules = _selected_rules(run, COUNTRY)
     if rules:
         facts = CountryFacts(country_code, run.as_of)
-        for rule in rules:
-            _evaluate(progress, rule, country_code, facts)
+        # The facts live until the country is done: keep the cyclic collector from re-scanning them.
+        gc.freeze()
+        try:
+            for rule in rules:
+                _evaluate(progress, rule, country_code, facts)
+        finally:
+            gc.unfreeze()
     return progress
 
 

@@ -16,7 +16,7 @@ from coordination.rules._common import area_label, area_subject
 CODE = "cross-pillar-silo"
 
 
-@rule(CODE, high_when_both_run_months=12)
+@rule(CODE, high_when_both_run_months=12, evidence_pairs=50)
 def evaluate(facts, params):
     humanitarian = [p for p in facts.programmes.values() if p.h_only]
     other = [p for p in facts.programmes.values() if "H" not in p.pillars and p.pillars & {"D", "P"}]
@@ -48,9 +48,11 @@ def evaluate(facts, params):
             ),
             evidence={
                 "area": area.pcode,
-                "pairs": sorted(
-                    [{"humanitarian": h.id, "other": d.id, "titles": [h.title, d.title]} for h, d in pairs],
-                    key=lambda pair: (pair["humanitarian"], pair["other"]),
-                ),
+                "pair_count": len(pairs),
+                # A crowded district can hold thousands of pairs: list the first ones, count them all.
+                "pairs": [
+                    {"humanitarian": h.id, "other": d.id, "titles": [h.title, d.title]}
+                    for h, d in sorted(pairs, key=lambda pair: (pair[0].id, pair[1].id))[: params.evidence_pairs]
+                ],
             },
         )
