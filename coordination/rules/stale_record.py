@@ -4,7 +4,7 @@ from coordination.choices import Severity
 from coordination.engine.candidate import Candidate
 from coordination.engine.registry import rule
 from coordination.engine.timeline import add_months
-from coordination.rules._common import programme_evidence, programme_subject
+from coordination.rules._common import deepest_location, programme_evidence, programme_subject
 
 CODE = "stale-record"
 
@@ -20,7 +20,7 @@ def evaluate(facts, params):
             subject_key=f"programme:{programme.id}",
             severity=Severity.LOW,
             subject=programme_subject(programme),
-            area_id=programme.locations[0].id if programme.locations else None,
+            area_id=getattr(deepest_location(programme), "id", None),
             responsible_actor_ids=frozenset({programme.reporting_actor_id}),
             message=f"“{programme.title}” has not been updated since {programme.updated_at:%d %b %Y}.",
             message_nb=f"«{programme.title}» er ikke oppdatert siden {programme.updated_at:%d.%m.%Y}.",

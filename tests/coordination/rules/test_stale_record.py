@@ -143,3 +143,15 @@ def test_the_engine_writes_one_flag_per_stale_programme_and_resolves_it_after_an
 
     flag.refresh_from_db()
     assert flag.status == "resolved"
+
+
+def test_the_flag_points_at_the_most_specific_location():
+    as_of = date(2026, 6, 15)
+    areas = factories.area_tree()
+    programme = factories.programme(locations=[areas["SS"], areas["SS0101"]], start=as_of - timedelta(days=400))
+    Programme.objects.filter(pk=programme.pk).update(updated_at="2025-01-01T00:00:00Z")
+    rule = all_rules()["stale-record"]
+
+    [candidate] = rule.evaluate(CountryFacts("SS", as_of), rule.params())
+
+    assert candidate.area_id == areas["SS0101"].pk
