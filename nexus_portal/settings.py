@@ -171,7 +171,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded files are private: never under STATIC_ROOT, served only through permission-checked views.
 MEDIA_ROOT = VAR_DIR / "uploads"
-MEDIA_URL = None
+MEDIA_URL = "/private-files/"  # no route serves this prefix: files go out through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -10,6 +10,8 @@ import pytest
 
 POSTGRES_REASON = "needs PostgreSQL: set DATABASE_URL=postgres://..."
 REDIS_REASON = "needs Redis at REDIS_URL"
+CHROMIUM = os.environ.get("NEXUS_CHROMIUM", "/usr/bin/chromium")
+BROWSER_REASON = f"needs headless Chromium at {CHROMIUM} (apt-get install chromium) and the playwright package"
 
 
 def running_under_ci() -> bool:
@@ -40,12 +42,20 @@ def missing_service(markers, *, db_vendor: str, redis_url: str, ping=redis_answe
             return f"{REDIS_REASON} (REDIS_URL is not set)"
         if not ping(redis_url):
             return f"{REDIS_REASON} (no answer to PING)"
+    if "browser" in markers and not browser_available():
+        return BROWSER_REASON
     return None
+
+
+def browser_available() -> bool:
+    import importlib.util
+
+    return os.access(CHROMIUM, os.X_OK) and importlib.util.find_spec("playwright") is not None
 
 
 @pytest.hookimpl(tryfirst=True)  # before fixtures, so no DB/Redis fixture is even attempted
 def pytest_runtest_setup(item):
-    markers = {mark.name for mark in item.iter_markers()} & {"postgres", "redis"}
+    markers = {mark.name for mark in item.iter_markers()} & {"postgres", "redis", "browser"}
     if not markers:
         return
     from django.db import connection
