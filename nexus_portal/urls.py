@@ -11,6 +11,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("programmes/", include("programmes.urls")),
+    path("links/", include("programmes.urls_links")),
+    path("coordination/", include("coordination.urls")),
+    path("analyses/", include("analyses.urls")),
+    path("funding/", include("funding.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
