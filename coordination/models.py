@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,9 @@ class SharedGoal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:goal_detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
@@ -202,6 +206,9 @@ class Flag(models.Model):
     message_nb = models.TextField(_("message (Norwegian)"), blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     evidence_hash = models.CharField(max_length=64, blank=True)
+    # Hash of everything the engine writes (severity, messages, subject, place, actors, evidence): a re-run
+    # compares this one column instead of loading every flag and its actors.
+    fingerprint = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     assigned_to = models.ForeignKey(
         "actors.Actor",

@@ -167,11 +167,15 @@ class CountryFacts:
     @cached_property
     def links(self) -> list[tuple[int, int, str]]:
         """Confirmed links with at least one side among the active programmes here."""
-        ids = self._active_ids()
-        rows = ProgrammeLink.objects.filter(
-            Q(from_programme_id__in=ids) | Q(to_programme_id__in=ids), status=LinkStatus.CONFIRMED
-        ).order_by()
-        return list(rows.values_list("from_programme_id", "to_programme_id", "link_type"))
+        # Two indexed look-ups rather than one OR of two subqueries, which PostgreSQL plans badly.
+        confirmed = ProgrammeLink.objects.filter(status=LinkStatus.CONFIRMED).order_by()
+        columns = ("pk", "from_programme_id", "to_programme_id", "link_type")
+        rows = {
+            row[0]: row[1:]
+            for side in ("from_programme_id__in", "to_programme_id__in")
+            for row in confirmed.filter(**{side: self._active_ids()}).values_list(*columns)
+        }
+        return list(rows.values())
 
     @cached_property
     def goals_of(self) -> dict[int, set[int]]:
