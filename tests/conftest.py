@@ -195,3 +195,13 @@ def pytest_sessionstart(session):
     from django.conf import settings
 
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _private_empty_cache(settings):
+    # Once-only submission ids and cached dashboard figures live in the cache: no test may see another's.
+    # In memory, not Redis: clearing a Redis cache flushes the database the Celery broker shares in CI.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()

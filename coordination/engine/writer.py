@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordination.choices import FlagAction, FlagStatus
+from coordination.engine.bulk import bulk_update_rows
 from coordination.engine.candidate import Candidate
 from coordination.models import Flag, FlagEvent
 from reference.models import Area
@@ -160,8 +161,8 @@ def write_partition(rule: str, partition: str, candidates: list[Candidate]) -> W
 
     Flag.objects.bulk_create(new_flags, batch_size=BATCH)
     events.extend(FlagEvent(flag=flag, action=FlagAction.OPENED, created_at=now) for flag in new_flags)
-    Flag.objects.bulk_update(changed, CONTENT_FIELDS, batch_size=BATCH)
-    Flag.objects.bulk_update(reopened, REOPEN_FIELDS, batch_size=BATCH)
+    bulk_update_rows(changed, CONTENT_FIELDS)
+    bulk_update_rows(reopened, REOPEN_FIELDS)
     # Everything found again and not changed above: one statement, however many flags.
     Flag.objects.filter(rule=rule, partition=partition, last_seen__lt=now).exclude(status=FlagStatus.RESOLVED).update(
         last_seen=now
