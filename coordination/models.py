@@ -251,6 +251,11 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"{self.rule}: {self.message[:80]}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("coordination:flag_detail", args=[self.pk])
+
 
 class FlagEvent(models.Model):
     """Triage history of a flag: who did what and why."""

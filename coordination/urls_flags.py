@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Flag triage and the coordination dashboard. Every name starts with "flag" or "dashboard"."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from coordination.views import dashboard, flags
+
+urlpatterns = [
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("flags/", flags.FlagListView.as_view(), name="flag_list"),
+    path("flags/<int:pk>/", flags.FlagDetailView.as_view(), name="flag_detail"),
+    path("flags/<int:pk>/acknowledge/", flags.FlagAcknowledgeView.as_view(), name="flag_acknowledge"),
+    path("flags/<int:pk>/assign/", flags.FlagAssignView.as_view(), name="flag_assign"),
+    path("flags/<int:pk>/dismiss/", flags.FlagDismissView.as_view(), name="flag_dismiss"),
+    path("flags/<int:pk>/reopen/", flags.FlagReopenView.as_view(), name="flag_reopen"),
+    path("flags/<int:pk>/note/", flags.FlagNoteView.as_view(), name="flag_note"),
+]

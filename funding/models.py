@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +121,9 @@ class FundingAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.donor} → {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:agreement_detail", args=[self.pk])
 
     @property
     def is_multi_year(self) -> bool:
@@ -246,6 +250,9 @@ class FundingRequest(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("funding:request_detail", args=[self.pk])
+
     def clean(self) -> None:
         super().clean()
         errors = {}
@@ -253,8 +260,6 @@ class FundingRequest(models.Model):
             errors["decision_date"] = _("Give the date of the decision.")
         if self.status == RequestStatus.REDIRECTED and not self.redirected_to_id:
             errors["redirected_to"] = _("Say where the request was redirected to.")
-        if self.redirected_to_id and self.redirected_to_id == self.submitted_to_id:
-            errors["redirected_to"] = _("A request cannot be redirected to the unit it was submitted to.")
         if self.outside_mandate and self.status != RequestStatus.DECLINED:
             errors["outside_mandate"] = _("Only a declined request can be declined as outside the mandate.")
         if errors:

@@ -173,6 +173,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "uploads"
 MEDIA_URL = "/private-files/"  # no route serves this prefix: files go out through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+ANALYSIS_MAX_UPLOAD_MB = env_int("ANALYSIS_MAX_UPLOAD_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("coordination/", include("coordination.urls")),
     path("analyses/", include("analyses.urls")),
     path("funding/", include("funding.urls")),
+    path("reference/", include("reference.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from programmes.choices import ActivityStatus, LinkStatus, LinkType, OrganisationRole, Pillar
@@ -131,6 +132,9 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:detail", args=[self.pk])
 
     @property
     def pillars(self) -> set[str]:

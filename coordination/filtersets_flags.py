@@ -1,0 +1,64 @@
+"""The one FilterSet for flags, shared by the inbox and the API (NetBox's pattern).
+
+`country` takes an ISO-2 code, `area` a p-code and finds the flags of that area and of every area
+inside it, `responsible_actor` and `assigned_actor` take actor ids. `status` takes several values
+(`?status=open&status=acknowledged`: what still needs work).
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor
+from coordination.choices import FlagStatus, Severity
+from coordination.models import Flag
+from coordination.selectors.flags import rule_choices
+from reference.models import Area
+
+
+class FlagFilterSet(django_filters.FilterSet):
+    rule = django_filters.ChoiceFilter(label=_("Rule"), choices=rule_choices, empty_label=_("Any rule"))
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=_("Any severity"))
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=FlagStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"),
+        queryset=Area.objects.countries().order_by("name"),
+        to_field_name="pcode",
+        empty_label=_("Any country"),
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("Area p-code"),
+        queryset=Area.objects.all(),
+        to_field_name="pcode",
+        method="filter_area",
+        widget=forms.TextInput(attrs={"size": 10, "placeholder": "SS01"}),
+        help_text=_("Includes the areas inside it."),
+        error_messages={"invalid_choice": _("No area has this p-code. Check it, for example SS01.")},
+    )
+    responsible_actor = django_filters.ModelChoiceFilter(
+        label=_("Responsible actor"),
+        queryset=Actor.objects.order_by("name"),
+        method="filter_responsible_actor",
+        empty_label=_("Any actor"),
+    )
+    assigned_actor = django_filters.ModelChoiceFilter(
+        label=_("Assigned to"),
+        queryset=Actor.objects.order_by("name"),
+        field_name="assigned_to",
+        empty_label=_("Anyone or no one"),
+    )
+
+    class Meta:
+        model = Flag
+        fields = ["rule", "severity", "status", "country", "area", "responsible_actor", "assigned_actor"]
+
+    def filter_responsible_actor(self, queryset, name, actor):
+        # A subquery, not a join: a flag with several responsible actors still appears once.
+        responsible = Flag.responsible_actors.through.objects.filter(actor=actor).values("flag_id")
+        return queryset.filter(pk__in=responsible)
+
+    def filter_area(self, queryset, name, area):
+        # The materialised path makes "inside SS01" a prefix test: SS01 finds SS0101, not SS02.
+        return queryset.filter(area__path__startswith=area.path)
