@@ -65,9 +65,17 @@ def prepare(call_command, args) -> None:
             stdout=StringIO(),
         )  # fmt: skip
         print(f"generated {args.programmes} programmes in {time.perf_counter() - started:.1f} s")
-    from coordination.models import DirtyCountry, Flag
+    from django.db import connection
 
-    Flag.objects.all().delete()
+    from coordination.models import DirtyCountry, Flag, FlagEvent
+
+    # Start from no flags. TRUNCATE on PostgreSQL: deleting millions of rows through the ORM takes minutes.
+    if connection.vendor == "postgresql":
+        tables = [Flag._meta.db_table, FlagEvent._meta.db_table, Flag.responsible_actors.through._meta.db_table]
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    else:
+        Flag.objects.all().delete()
     DirtyCountry.objects.all().delete()
     print(f"programmes: {Programme.objects.count()}")
 
