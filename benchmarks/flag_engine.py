@@ -26,6 +26,7 @@ def main() -> int:
     parser.add_argument("--countries", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--allow-sqlite", action="store_true", help="for a quick smoke run only")
+    parser.add_argument("--incremental-only", action="store_true", help="keep existing flags; time one re-check")
     args = parser.parse_args()
 
     import django
@@ -37,6 +38,9 @@ def main() -> int:
     if connection.vendor != "postgresql" and not args.allow_sqlite:
         print("Set DATABASE_URL to a PostgreSQL database (or pass --allow-sqlite for a smoke run).")
         return 2
+    if args.incremental_only:
+        incremental()
+        return 0
     prepare(call_command, args)
     full = timed_full_run("full run (flags written)")
     timed_full_run("full run again (nothing changes)")
@@ -95,19 +99,36 @@ def timed_full_run(label: str):
 
 
 def incremental() -> None:
-    from coordination.engine import runner
+    """Edit one programme as a user would. Without Redis the save runs the re-check in-process after
+    commit; with Redis it is enqueued, so run it here. Either way, report that incremental run."""
+    from django.conf import settings
+
     from coordination.models import FlagRun
+    from coordination.tasks import run_recheck
     from programmes.models import Programme
 
-    programme = Programme.objects.filter(status=2).order_by("pk").first()
+    programme = Programme.objects.filter(status=2, location_links__area__level__gte=1).order_by("pk").first()
+    last_run = FlagRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     started = time.perf_counter()
     programme.title = f"{programme.title} (edited)"
     programme.save()  # marks its countries dirty, as any save does
-    marks = [code for code in runner.dirty_countries() if code]
-    run = runner.execute_run(runner.start_run(trigger=FlagRun.Trigger.INCREMENTAL, countries=marks))
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        run_recheck()
     elapsed = time.perf_counter() - started
-    countries = ", ".join(run.countries)
-    print(f"\nincremental re-check after editing one programme: {elapsed:.2f} s (countries: {countries}; {run.status})")
+    run = FlagRun.objects.filter(pk__gt=last_run, trigger=FlagRun.Trigger.INCREMENTAL).latest("pk")
+    sizes = {code: runner_country_size(code) for code in run.countries}
+    print(
+        f"\nincremental re-check after editing one programme: {elapsed:.2f} s from save to flags written "
+        f"(run #{run.pk}: {run.duration_ms / 1000:.2f} s; countries re-checked: {sizes}; {run.status})"
+    )
+
+
+def runner_country_size(code: str) -> int:
+    from django.utils import timezone
+
+    from coordination.engine.facts import CountryFacts
+
+    return len(CountryFacts(code, timezone.localdate()).programmes)
 
 
 if __name__ == "__main__":
