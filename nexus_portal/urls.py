@@ -17,6 +17,7 @@ urlpatterns = [
     path("analyses/", include("analyses.urls")),
     path("funding/", include("funding.urls")),
     path("reference/", include("reference.urls")),
+    path("api/", include("nexus_portal.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,25 @@
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def error_handler(exc, context):
+    """Every error as {"error": {"status", "code", "message", "fields"}}."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    fields = {}
+    message = ""
+    if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, dict):
+        fields = {
+            name: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for name, msgs in response.data.items()
+        }
+        message = "Some fields are not valid."
+    else:
+        detail = response.data.get("detail", response.data) if isinstance(response.data, dict) else response.data
+        message = str(detail)
+    code = getattr(exc, "default_code", "error")
+    response.data = {"error": {"status": response.status_code, "code": code, "message": message, "fields": fields}}
+    return response

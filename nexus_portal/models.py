@@ -1,0 +1,3 @@
+from nexus_portal.api.tokens import ApiToken
+
+__all__ = ["ApiToken"]
