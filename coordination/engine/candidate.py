@@ -1,5 +1,4 @@
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from coordination.choices import Severity
@@ -17,8 +16,9 @@ class SubjectRef:
 class Candidate:
     """A flag a rule found. The writer turns it into a Flag row (upsert by rule × subject key).
 
-    `evidence` holds the objects and figures behind the flag. It must be JSON-serialisable and
-    deterministic (sorted lists), since a change of evidence reopens a dismissed flag.
+    `evidence` holds the objects and figures behind the flag: JSON values plus decimals, dates and sets
+    (the writer canonicalises them). Keep it deterministic, since a change of evidence reopens a
+    dismissed flag.
     """
 
     rule: str
@@ -31,20 +31,3 @@ class Candidate:
     area_id: int | None = None
     responsible_actor_ids: frozenset[int] = frozenset()
     evidence: dict[str, Any] = field(default_factory=dict)
-
-
-def evidence_value(value):
-    """Make figures JSON-friendly and stable: decimals as strings, sets as sorted lists."""
-    if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01")))
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, set | frozenset):
-        return sorted(evidence_value(item) for item in value)
-    if isinstance(value, list | tuple):
-        return [evidence_value(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): evidence_value(item) for key, item in sorted(value.items())}
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

@@ -38,7 +38,13 @@ class Progress:
     log: list[str] = field(default_factory=list)
 
     def add(self, rule: str, numbers: dict) -> None:
-        totals = self.counts.setdefault(rule, {})
+        merge_counts(self.counts, {rule: numbers})
+
+
+def merge_counts(into: dict, counts: dict) -> None:
+    """Add per-rule counts (created, updated, …, seconds) into a per-rule total."""
+    for rule, numbers in counts.items():
+        totals = into.setdefault(rule, {})
         for name, value in numbers.items():
             totals[name] = round(totals.get(name, 0) + value, 3)
 
@@ -145,10 +151,7 @@ def record(run: FlagRun, progress: Progress) -> None:
     """Merge a piece's counts into the run row; a row lock keeps parallel country tasks from losing updates."""
     with transaction.atomic():
         locked = FlagRun.objects.select_for_update().get(pk=run.pk)
-        for rule, numbers in progress.counts.items():
-            totals = locked.counts.setdefault(rule, {})
-            for name, value in numbers.items():
-                totals[name] = round(totals.get(name, 0) + value, 3)
+        merge_counts(locked.counts, progress.counts)
         locked.log += "".join(line + "\n" for line in progress.log)
         locked.heartbeat_at = timezone.now()
         locked.save(update_fields=["counts", "log", "heartbeat_at"])
