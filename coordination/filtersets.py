@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from actors.models import Actor
 from coordination.choices import GoalStatus
@@ -67,10 +69,12 @@ class GoalFilterSet(django_filters.FilterSet):
             Q(title__icontains=value) | Q(description__icontains=value) | Q(indicator__icontains=value)
         )
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_country(self, queryset, name, value):
         covering = SharedGoal.areas.through.objects.filter(area__country_code=value.country_code)
         return queryset.filter(pk__in=covering.values("sharedgoal_id"))
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_area(self, queryset, name, area):
         """The area and every area below it: a prefix of the materialised path (p-codes are not prefixes)."""
         covering = SharedGoal.areas.through.objects.filter(area__path__startswith=area.path)

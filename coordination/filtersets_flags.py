@@ -8,6 +8,8 @@ inside it, `responsible_actor` and `assigned_actor` take actor ids. `status` tak
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from actors.models import Actor
 from coordination.choices import FlagStatus, Severity
@@ -54,6 +56,7 @@ class FlagFilterSet(django_filters.FilterSet):
         model = Flag
         fields = ["rule", "severity", "status", "country", "area", "responsible_actor", "assigned_actor"]
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_responsible_actor(self, queryset, name, actor):
         # A subquery, not a join: a flag with several responsible actors still appears once.
         responsible = Flag.responsible_actors.through.objects.filter(actor=actor).values("flag_id")

@@ -201,6 +201,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "role"; give each code list its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "GoalStatusEnum": "coordination.choices.GoalStatus",
+        "CommitmentStatusEnum": "coordination.choices.CommitmentStatus",
+        "CommitmentRoleEnum": "coordination.choices.CommitmentRole",
+        "FlagStatusEnum": "coordination.choices.FlagStatus",
+        "FlagRunStatusEnum": "coordination.models.FlagRun.Status",
+        "ActivityStatusEnum": "programmes.choices.ActivityStatus",
+        "OrganisationRoleEnum": "programmes.choices.OrganisationRole",
+        "LinkStatusEnum": "programmes.choices.LinkStatus",
+        "MembershipRoleEnum": "actors.choices.MembershipRole",
+        "AnalysisStatusEnum": "analyses.choices.AnalysisStatus",
+        "RequestStatusEnum": "funding.choices.RequestStatus",
+        "ActorKindEnum": "actors.choices.ActorKind",
+        "AnalysisKindEnum": "analyses.choices.AnalysisKind",
+        "TrancheKindEnum": "funding.choices.TrancheKind",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
