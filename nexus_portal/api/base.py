@@ -53,7 +53,11 @@ class ValidatingSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        many_to_many = {name for name, field in self.fields.items() if getattr(field, "many", False)}
+        many_to_many = {
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer)
+        }
         instance = self.instance or self.Meta.model()
         for name, value in attrs.items():
             if name not in many_to_many:

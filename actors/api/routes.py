@@ -1,0 +1,6 @@
+from actors.api.views import ActorViewSet, MembershipViewSet
+
+ROUTES = [
+    ("actors", ActorViewSet, "actor"),
+    ("memberships", MembershipViewSet, "membership"),
+]

@@ -1,0 +1,85 @@
+from rest_framework import serializers
+
+from actors.models import Actor, Membership, User
+from nexus_portal.api.base import ValidatingSerializer
+from reference.api.strict import RejectUnknownFieldsMixin
+from reference.models import Area
+
+
+class ActorSerializer(RejectUnknownFieldsMixin, ValidatingSerializer):
+    countries = serializers.SlugRelatedField(
+        many=True,
+        slug_field="pcode",
+        queryset=Area.objects.countries(),
+        required=False,
+        help_text="ISO-2 codes of the countries the actor operates in.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "name",
+            "acronym",
+            "iati_identifier",
+            "iati_org_type",
+            "kind",
+            "localness",
+            "mandate_humanitarian",
+            "mandate_development",
+            "mandate_peace",
+            "parent",
+            "countries",
+            "adheres_to_humanitarian_principles",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "id": {"help_text": "Primary key."},
+            "name": {"help_text": "The organisation's name."},
+            "acronym": {"help_text": "Short name, e.g. NRC."},
+            "mandate_humanitarian": {"help_text": "Has a humanitarian mandate."},
+            "mandate_development": {"help_text": "Has a development mandate."},
+            "mandate_peace": {"help_text": "Has a peace mandate."},
+            "adheres_to_humanitarian_principles": {"help_text": "Commits to the humanitarian principles."},
+            "created_at": {"help_text": "When the record was created."},
+            "updated_at": {"help_text": "When the record last changed."},
+            "kind": {"help_text": "What sort of organisation it is."},
+            "localness": {"help_text": "International, national or local (IASC definition)."},
+        }
+
+    def validate(self, attrs):
+        # ValidatingSerializer looks for `field.many`, which a many=True relation (ManyRelatedField)
+        # lacks, so it would assign the list to the model; keep the countries out of its full_clean.
+        countries = attrs.pop("countries", None)
+        attrs = super().validate(attrs)
+        if countries is not None:
+            attrs["countries"] = countries
+        return attrs
+
+
+class MembershipSerializer(RejectUnknownFieldsMixin, ValidatingSerializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), help_text="Id of the member (a user)."
+    )
+    username = serializers.CharField(source="user.username", read_only=True, help_text="The member's user name.")
+    actor = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all(), help_text="Id of the actor.")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "username", "actor", "role", "created_at"]
+        read_only_fields = ["id", "username", "created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "Primary key."},
+            "role": {"help_text": "Viewer reads, editor also edits, manager also manages members."},
+            "created_at": {"help_text": "When the membership was added."},
+        }
+
+    def validate(self, attrs):
+        # Moving a membership to another user or actor is a remove and an add, not a change.
+        if self.instance is not None:
+            for name in ("user", "actor"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError({name: ["Cannot be changed; remove and add instead."]})
+        return super().validate(attrs)
