@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nexus_portal.api.schema.add_error_responses",
+    ],
     # Several models have a "status" or "role"; give each code list its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "GoalStatusEnum": "coordination.choices.GoalStatus",

@@ -14,6 +14,7 @@ def test_the_schema_generates_and_validates_without_warnings(tmp_path):
     text = schema.read_text()
     assert "openapi: 3" in text
     assert "apiToken" in text  # the bearer-token scheme is documented
+    assert "#/components/schemas/Error" in text  # error responses are documented with their one shape
 
 
 @pytest.mark.django_db
