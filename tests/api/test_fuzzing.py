@@ -4,7 +4,9 @@ organisation's private records (a sentinel in each one's agreements, requests an
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -15,6 +17,17 @@ from tests import factories
 SENTINEL = "SENTINEL-PRIVATE-{}"
 # Minutes of requests: CI runs it once, in the PostgreSQL pass (.ci/run deselects "fuzz" on SQLite).
 pytestmark = pytest.mark.fuzz
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calling the WSGI app directly fires request signals that close the database connection, which on
+    PostgreSQL ends the test's transaction; Django's own test client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
