@@ -1,12 +1,11 @@
 from rest_framework import serializers
 
 from actors.models import Actor, Membership, User
-from nexus_portal.api.base import ValidatingSerializer
-from reference.api.strict import RejectUnknownFieldsMixin
+from nexus_portal.api.base import RejectUnknownFields, ValidatingSerializer
 from reference.models import Area
 
 
-class ActorSerializer(RejectUnknownFieldsMixin, ValidatingSerializer):
+class ActorSerializer(RejectUnknownFields, ValidatingSerializer):
     countries = serializers.SlugRelatedField(
         many=True,
         slug_field="pcode",
@@ -59,7 +58,7 @@ class ActorSerializer(RejectUnknownFieldsMixin, ValidatingSerializer):
         return attrs
 
 
-class MembershipSerializer(RejectUnknownFieldsMixin, ValidatingSerializer):
+class MembershipSerializer(RejectUnknownFields, ValidatingSerializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), help_text="Id of the member (a user)."
     )

@@ -8,10 +8,9 @@ from actors.api.serializers import ActorSerializer, MembershipSerializer
 from actors.choices import MembershipRole
 from actors.models import Actor, Membership
 from nexus_portal.api.base import RestrictedViewSet
-from reference.api.strict import LimitedBodyMixin
 
 
-class ActorViewSet(LimitedBodyMixin, RestrictedViewSet):
+class ActorViewSet(RestrictedViewSet):
     """New organisations are registered by administrators, so only superusers create; nobody deletes here."""
 
     model = Actor
@@ -27,7 +26,7 @@ class ActorViewSet(LimitedBodyMixin, RestrictedViewSet):
         return user.is_superuser
 
 
-class MembershipViewSet(LimitedBodyMixin, RestrictedViewSet):
+class MembershipViewSet(RestrictedViewSet):
     model = Membership
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet

@@ -8,10 +8,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from actors.models import Actor, User
-from analyses.api.strict import RejectUnknownFields
 from analyses.choices import AnalysisKind, AnalysisStatus, EventType, Sensitivity
 from analyses.models import Analysis, ContextEvent
-from nexus_portal.api.base import ValidatingSerializer
+from nexus_portal.api.base import RejectUnknownFields, ValidatingSerializer
 from reference.models import Area
 
 METADATA_FIELDS = (

@@ -11,23 +11,12 @@ from rest_framework import serializers
 from actors.models import Actor
 from coordination.choices import CommitmentRole, GoalStatus
 from coordination.models import Contribution, Flag, FlagRun, GoalCommitment, GoalProgress, SharedGoal
+from nexus_portal.api.base import RejectUnknownFields
 from programmes.choices import Pillar
 from programmes.models import Programme
 from reference.models import Area
 
 PILLARS = [choice.value for choice in Pillar]
-
-
-class RejectUnknownFields:
-    """A write payload naming a field the endpoint does not take is an error, not silently ignored."""
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data.keys()) - writable)
-            if unknown:
-                raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
-        return super().to_internal_value(data)
 
 
 def pillars_of(obj) -> list[str]:

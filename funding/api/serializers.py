@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from actors.models import Actor
-from analyses.api.strict import RejectUnknownFields
 from funding.choices import Earmarking, Modality, RequestStatus, Stream, TrancheKind
 from funding.models import FundingAgreement, FundingRequest, FundingRequestEvent, Tranche
 from funding.services import Decision
+from nexus_portal.api.base import RejectUnknownFields
 from programmes.models import Programme
 from reference.models import Area
 

@@ -67,3 +67,16 @@ class ValidatingSerializer(serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
         return attrs
+
+
+class RejectUnknownFields:
+    """Serializer mixin: a write payload naming a field the endpoint does not take is a 400 naming it,
+    not silently dropped (a typo would otherwise look saved)."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data.keys()) - writable)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)

@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from nexus_portal.api.base import RejectUnknownFields
 from programmes.api.fields import LocationsField, ParticipantsField, SectorSharesField
 from programmes.models import Programme, ProgrammeLink
 from programmes.services import programme_create, programme_update
-from reference.api.strict import RejectUnknownFieldsMixin
 
 CHILDREN = ("participants", "sectors", "locations")
 
@@ -15,7 +15,7 @@ def as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(serializers.as_serializer_error(error))
 
 
-class ProgrammeSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+class ProgrammeSerializer(RejectUnknownFields, serializers.ModelSerializer):
     participants = ParticipantsField(
         source="participations", required=False, help_text="Organisations taking part, with their IATI role."
     )
@@ -115,7 +115,7 @@ class ProgrammeSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer)
             raise as_api_error(error) from None
 
 
-class ProgrammeLinkSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+class ProgrammeLinkSerializer(RejectUnknownFields, serializers.ModelSerializer):
     class Meta:
         model = ProgrammeLink
         fields = [

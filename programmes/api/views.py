@@ -16,7 +16,6 @@ from programmes.api.serializers import ProgrammeLinkSerializer, ProgrammeSeriali
 from programmes.filtersets import ProgrammeFilterSet
 from programmes.models import Programme, ProgrammeLink, ProgrammeParticipant, ProgrammeSector
 from programmes.services_links import link_confirm, link_decline, link_propose, link_remove
-from reference.api.strict import LimitedBodyMixin
 
 # The page's FilterSet uses filter methods without type hints; tell the schema what they take.
 # (Annotation only, no change to filtering; better moved into programmes/filtersets.py.)
@@ -32,7 +31,7 @@ for _name, _type in {
     extend_schema_field(_type)(ProgrammeFilterSet.base_filters[_name])
 
 
-class ProgrammeViewSet(LimitedBodyMixin, RestrictedViewSet):
+class ProgrammeViewSet(RestrictedViewSet):
     model = Programme
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
@@ -49,7 +48,7 @@ class ProgrammeViewSet(LimitedBodyMixin, RestrictedViewSet):
         return user.is_superuser or validated_data["reporting_actor"].pk in actor_ids(user, MembershipRole.EDITOR)
 
 
-class ProgrammeLinkViewSet(LimitedBodyMixin, RestrictedViewSet):
+class ProgrammeLinkViewSet(RestrictedViewSet):
     """POST proposes; the other side answers with POST .../confirm/ or .../decline/; DELETE removes."""
 
     model = ProgrammeLink
