@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from actors.choices import ActorKind, Localness, MembershipRole
-from actors.querysets import ActorQuerySet, MembershipQuerySet
+from actors.querysets import ActorAliasQuerySet, ActorMergeQuerySet, ActorQuerySet, MembershipQuerySet
 
 
 class User(AbstractUser):
@@ -125,3 +125,60 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.actor} ({self.get_role_display()})"
+
+
+class AliasSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    MERGE = "merge", _("Name of a merged duplicate")
+    IMPORT = "import", _("Name used in an imported file")
+
+
+class ActorAlias(models.Model):
+    """Another name an actor is known by; import matching and duplicate search read these."""
+
+    actor = models.ForeignKey(Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("name"), max_length=250)
+    normalised = models.CharField(_("normalised name"), max_length=250, db_index=True, editable=False)
+    source = models.CharField(_("source"), max_length=10, choices=AliasSource.choices, default=AliasSource.MANUAL)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ActorAliasQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("actor alias")
+        verbose_name_plural = _("actor aliases")
+        ordering = ["actor", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "normalised"],
+                name="actor_alias_once",
+                violation_error_message=_("This actor already has this alias."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorMerge(models.Model):
+    """History of a merge: what the removed duplicate was and how many references moved to the kept actor."""
+
+    kept = models.ForeignKey(Actor, verbose_name=_("kept actor"), on_delete=models.CASCADE, related_name="merges")
+    merged_pk = models.PositiveIntegerField(_("id of the merged actor"))
+    merged_name = models.CharField(_("name of the merged actor"), max_length=250)
+    merged_snapshot = models.JSONField(_("merged actor as it was"), default=dict)
+    moved = models.JSONField(_("references moved"), default=dict, help_text=_("Count per relation."))
+    merged_by = models.ForeignKey(
+        User, verbose_name=_("merged by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    objects = ActorMergeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("actor merge")
+        verbose_name_plural = _("actor merges")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} → {self.kept}"

@@ -30,3 +30,17 @@ class MembershipQuerySet(RestrictedQuerySet):
 
     def change_condition(self, user):
         return Q(actor_id__in=actor_ids(user, MembershipRole.MANAGER))
+
+
+class ActorAliasQuerySet(RestrictedQuerySet):
+    """Aliases are part of the open directory; the actor's managers change them."""
+
+    def change_condition(self, user):
+        return Q(actor_id__in=actor_ids(user, MembershipRole.MANAGER))
+
+
+class ActorMergeQuerySet(RestrictedQuerySet):
+    """Merge history is read by everyone signed in; nobody edits history."""
+
+    def change_condition(self, user):
+        return None

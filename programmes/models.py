@@ -76,6 +76,18 @@ class Programme(models.Model):
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. NOK."))
     target_groups = models.TextField(_("target groups"), blank=True)
     humanitarian = models.BooleanField(_("humanitarian flag"), default=False)
+    other_sectors = models.JSONField(
+        _("sectors of other vocabularies"),
+        default=list,
+        blank=True,
+        help_text=_("Kept as given by IATI: [{vocabulary, vocabulary_uri, code, percentage, narrative}]."),
+    )
+    unresolved_related_activities = models.JSONField(
+        _("related activities not yet in the portal"),
+        default=list,
+        blank=True,
+        help_text=_("IATI related-activity references ([{ref, type}]) linked once the other programme is imported."),
+    )
     transition_plan = models.TextField(_("transition plan"), blank=True)
     handover_actor = models.ForeignKey(
         "actors.Actor",
@@ -228,6 +240,12 @@ class ProgrammeSector(models.Model):
 class ProgrammeLocation(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="location_links")
     area = models.ForeignKey("reference.Area", verbose_name=_("area"), on_delete=models.PROTECT)
+    vocabulary = models.CharField(
+        _("geographic vocabulary"),
+        max_length=5,
+        blank=True,
+        help_text=_("IATI GeographicVocabulary of the code as imported, e.g. A4; empty when entered here."),
+    )
 
     objects = ProgrammeChildQuerySet.as_manager()
 
@@ -244,6 +262,42 @@ class ProgrammeLocation(models.Model):
 
     def __str__(self) -> str:
         return str(self.area)
+
+
+class HumanitarianScopeType(models.IntegerChoices):
+    """IATI HumanitarianScopeType code list."""
+
+    EMERGENCY = 1, _("Emergency")
+    APPEAL = 2, _("Appeal")
+
+
+class ProgrammeHumanitarianScope(models.Model):
+    """The emergency or appeal a humanitarian programme responds to (IATI humanitarian-scope)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="humanitarian_scopes")
+    scope_type = models.PositiveSmallIntegerField(_("type"), choices=HumanitarianScopeType.choices)
+    vocabulary = models.CharField(
+        _("vocabulary"), max_length=10, help_text=_("IATI HumanitarianScopeVocabulary, e.g. 1-2 for GLIDE.")
+    )
+    vocabulary_uri = models.URLField(_("vocabulary URI"), max_length=300, blank=True)
+    code = models.CharField(_("code"), max_length=100)
+    narrative = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = ProgrammeChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("humanitarian scope")
+        verbose_name_plural = _("humanitarian scopes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "scope_type", "vocabulary", "code"],
+                name="humanitarian_scope_once",
+                violation_error_message=_("This emergency or appeal is already listed for the programme."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_type_display()} {self.code}"
 
 
 class ProgrammeLink(models.Model):
@@ -295,3 +349,6 @@ class ProgrammeLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_programme} ↔ {self.to_programme} ({self.get_link_type_display()})"
+
+
+from programmes.models_imports import ImportJob, ImportProblem  # noqa: E402  (models of this app, kept in their own module)
