@@ -351,4 +351,5 @@ class ProgrammeLink(models.Model):
         return f"{self.from_programme} ↔ {self.to_programme} ({self.get_link_type_display()})"
 
 
-from programmes.models_imports import ImportJob, ImportProblem  # noqa: E402  (models of this app, kept in their own module)
+# Models of this app kept in their own module; importing them here registers them with the app.
+from programmes.models_imports import ImportJob, ImportProblem  # noqa: E402, F401

@@ -55,7 +55,9 @@ class ImportJobQuerySet(RestrictedQuerySet):
 class ImportJob(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    channel = models.CharField(_("started from"), max_length=10, choices=ImportChannel.choices, default=ImportChannel.UI)
+    channel = models.CharField(
+        _("started from"), max_length=10, choices=ImportChannel.choices, default=ImportChannel.UI
+    )
     file = models.FileField(_("file"), upload_to=import_upload_path, max_length=200, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
