@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Actor, Membership, User
+from actors.matching import normalise_name
+from actors.models import Actor, ActorAlias, ActorMerge, Membership, NotDuplicate, User
 from reference.admin import CountryFilter
 
 
@@ -99,3 +101,61 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "actor"]
     readonly_fields = ["created_at"]
     date_hierarchy = "created_at"
+
+
+class ActorAliasForm(forms.ModelForm):
+    """Sets the normalised name the matching reads, and refuses an alias the actor already has."""
+
+    class Meta:
+        model = ActorAlias
+        fields = ["actor", "name", "source"]
+
+    def clean(self):
+        cleaned = super().clean()
+        normalised = normalise_name(cleaned.get("name") or "")
+        if not normalised:
+            self.add_error("name", _("Give a name with letters or digits."))
+            return cleaned
+        self.instance.normalised = normalised
+        actor = cleaned.get("actor")
+        others = ActorAlias.objects.filter(actor=actor, normalised=normalised).exclude(pk=self.instance.pk)
+        if actor and others.exists():
+            raise forms.ValidationError(_("This actor already has this alias."))
+        return cleaned
+
+
+@admin.register(ActorAlias)
+class ActorAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "actor", "source", "created_at"]
+    list_filter = ["source"]
+    search_fields = ["name", "normalised", "actor__name", "actor__acronym"]
+    list_select_related = ["actor"]
+    autocomplete_fields = ["actor"]
+    readonly_fields = ["normalised", "created_at"]
+    form = ActorAliasForm
+
+
+@admin.register(ActorMerge)
+class ActorMergeAdmin(admin.ModelAdmin):
+    """History only: merges are made on the duplicates page, the API or the command line."""
+
+    list_display = ["merged_name", "merged_pk", "kept", "merged_by", "created_at"]
+    search_fields = ["merged_name", "kept__name"]
+    list_select_related = ["kept", "merged_by"]
+    readonly_fields = ["kept", "merged_pk", "merged_name", "merged_snapshot", "moved", "merged_by", "created_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotDuplicate)
+class NotDuplicateAdmin(admin.ModelAdmin):
+    list_display = ["actor_low", "actor_high", "decided_by", "created_at"]
+    search_fields = ["actor_low__name", "actor_high__name"]
+    list_select_related = ["actor_low", "actor_high", "decided_by"]
+    autocomplete_fields = ["actor_low", "actor_high", "decided_by"]
+    readonly_fields = ["created_at"]

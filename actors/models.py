@@ -5,7 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from actors.choices import ActorKind, Localness, MembershipRole
-from actors.querysets import ActorAliasQuerySet, ActorMergeQuerySet, ActorQuerySet, MembershipQuerySet
+from actors.querysets import (
+    ActorAliasQuerySet,
+    ActorMergeQuerySet,
+    ActorQuerySet,
+    MembershipQuerySet,
+    NotDuplicateQuerySet,
+)
 
 
 class User(AbstractUser):
@@ -182,3 +188,47 @@ class ActorMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_name} → {self.kept}"
+
+
+class NotDuplicate(models.Model):
+    """A decision that two actors are different organisations: the duplicate finder stops offering the pair.
+
+    Stored once per pair, the lower id first, so (A, B) and (B, A) are the same decision.
+    """
+
+    actor_low = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="not_duplicate_low"
+    )
+    actor_high = models.ForeignKey(
+        Actor, verbose_name=_("other actor"), on_delete=models.CASCADE, related_name="not_duplicate_high"
+    )
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    objects = NotDuplicateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("not a duplicate")
+        verbose_name_plural = _("not duplicates")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor_low", "actor_high"],
+                name="not_duplicate_once",
+                violation_error_message=_("These actors are already marked as different organisations."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actor_low__lt=models.F("actor_high")),
+                name="not_duplicate_ordered",
+                violation_error_message=_("Give two different actors, the lower id first."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_low} ≠ {self.actor_high}"
+
+    @staticmethod
+    def ordered(first_pk: int, second_pk: int) -> tuple[int, int]:
+        return (first_pk, second_pk) if first_pk < second_pk else (second_pk, first_pk)

@@ -44,3 +44,12 @@ class ActorMergeQuerySet(RestrictedQuerySet):
 
     def change_condition(self, user):
         return None
+
+
+class NotDuplicateQuerySet(RestrictedQuerySet):
+    """ "Not a duplicate" decisions are directory metadata read by everyone signed in; the managers of
+    either actor (and administrators) make or withdraw them."""
+
+    def change_condition(self, user):
+        managed = actor_ids(user, MembershipRole.MANAGER)
+        return Q(actor_low_id__in=managed) | Q(actor_high_id__in=managed)

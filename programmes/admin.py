@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Programme, ProgrammeLink, ProgrammeLocation, ProgrammeParticipant, ProgrammeSector
+from programmes.models import (
+    ImportJob,
+    ImportProblem,
+    Programme,
+    ProgrammeHumanitarianScope,
+    ProgrammeLink,
+    ProgrammeLocation,
+    ProgrammeParticipant,
+    ProgrammeSector,
+)
 from programmes.services import DAC_VOCABULARIES, apply_derived_pillars, validate_sector_shares
 from reference.admin import CountryFilter
 
@@ -149,3 +158,55 @@ class ProgrammeLinkAdmin(admin.ModelAdmin):
     autocomplete_fields = ["from_programme", "to_programme", "proposed_by"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ProgrammeHumanitarianScope)
+class ProgrammeHumanitarianScopeAdmin(admin.ModelAdmin):
+    list_display = ["programme", "scope_type", "vocabulary", "code", "narrative"]
+    list_filter = ["scope_type", "vocabulary"]
+    search_fields = ["programme__title", "=programme__iati_identifier", "code", "narrative"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+
+
+class ImportProblemInline(admin.TabularInline):
+    model = ImportProblem
+    fields = ["position", "identifier", "level", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0  # problems are written by the import, never by hand
+    show_change_link = False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Read-only: a job is the record of what an import did."""
+
+    list_display = ["pk", "kind", "original_name", "status", "channel", "created_by", "created_at", "error_count"]
+    list_filter = ["kind", "status", "channel"]
+    search_fields = ["original_name", "created_by__username"]
+    list_select_related = ["created_by"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["created_by"]
+    inlines = [ImportProblemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportProblem)
+class ImportProblemAdmin(admin.ModelAdmin):
+    list_display = ["job", "position", "identifier", "level", "message"]
+    list_filter = ["level"]
+    search_fields = ["identifier", "message"]
+    list_select_related = ["job"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -140,6 +140,9 @@ class Programme(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "start_date", "end_date"], name="programme_activity_idx"),
+            # The programme list's default order: its first pages are the index's first rows, not a sort of
+            # every programme (docs/performance.md, "Web pages and API under load").
+            models.Index(fields=["title", "id"], name="programme_title_idx"),
         ]
 
     def __str__(self) -> str:
@@ -259,6 +262,9 @@ class ProgrammeLocation(models.Model):
                 violation_error_message=_("This area is already a location of the programme."),
             ),
         ]
+        # "Programmes located in a country" (the list's country filter, every dashboard metric) reads the
+        # country's areas, then their programme ids from this index alone (no table rows).
+        indexes = [models.Index(fields=["area", "programme"], name="programme_location_area_idx")]
 
     def __str__(self) -> str:
         return str(self.area)

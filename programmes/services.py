@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from actors.access import actor_ids
 from actors.choices import MembershipRole
 from actors.models import Actor
+from nexus_portal.audit.capture import child_set
 from nexus_portal.querysets import CHANGE
 from programmes.choices import OrganisationRole, Pillar
 from programmes.models import Programme, ProgrammeLocation, ProgrammeParticipant, ProgrammeSector
@@ -61,10 +62,11 @@ def apply_derived_pillars(programme: Programme, *, dac_codes: Iterable[str]) -> 
 def programme_set_sectors(*, programme: Programme, shares: list[tuple[Sector, Decimal]]) -> None:
     """Replace a programme's sectors and refresh its derived pillars, all or nothing."""
     validate_sector_shares(shares)
-    ProgrammeSector.objects.filter(programme=programme).delete()
-    ProgrammeSector.objects.bulk_create(
-        ProgrammeSector(programme=programme, sector=sector, percentage=percentage) for sector, percentage in shares
-    )
+    with child_set(programme, "sector_shares"):  # one audit entry on the programme, not one per row
+        ProgrammeSector.objects.filter(programme=programme).delete()
+        ProgrammeSector.objects.bulk_create(
+            ProgrammeSector(programme=programme, sector=sector, percentage=percentage) for sector, percentage in shares
+        )
     dac_codes = [sector.code for sector, _ in shares if sector.vocabulary in DAC_VOCABULARIES]
     apply_derived_pillars(programme, dac_codes=dac_codes)
     programme.full_clean()
@@ -93,18 +95,20 @@ def _save_children(
 ) -> None:
     """Replace participants, sync locations (unchanged rows stay), then sectors and pillars."""
     _check_participants(participants)
-    ProgrammeParticipant.objects.filter(programme=programme).delete()
     rows = [ProgrammeParticipant(programme=programme, actor=actor, role=role) for actor, role in participants]
     for row in rows:
         row.full_clean(exclude=["programme"], validate_constraints=False)  # pairs were checked above
-    ProgrammeParticipant.objects.bulk_create(rows)
+    with child_set(programme, "participations"):  # the audit trail records old vs new set on the programme
+        ProgrammeParticipant.objects.filter(programme=programme).delete()
+        ProgrammeParticipant.objects.bulk_create(rows)
 
     wanted = {area.pk for area in locations}
-    ProgrammeLocation.objects.filter(programme=programme).exclude(area_id__in=wanted).delete()
-    present = set(ProgrammeLocation.objects.filter(programme=programme).values_list("area_id", flat=True))
-    ProgrammeLocation.objects.bulk_create(
-        ProgrammeLocation(programme=programme, area_id=pk) for pk in sorted(wanted - present)
-    )
+    with child_set(programme, "location_links"):
+        ProgrammeLocation.objects.filter(programme=programme).exclude(area_id__in=wanted).delete()
+        present = set(ProgrammeLocation.objects.filter(programme=programme).values_list("area_id", flat=True))
+        ProgrammeLocation.objects.bulk_create(
+            ProgrammeLocation(programme=programme, area_id=pk) for pk in sorted(wanted - present)
+        )
     # Last: derives the pillars from the final sectors and saves the programme, which bumps updated_at
     # and marks the countries of its (new) locations for the flag re-check.
     programme_set_sectors(programme=programme, shares=sectors)

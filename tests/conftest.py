@@ -195,6 +195,10 @@ def pytest_sessionstart(session):
     from django.conf import settings
 
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    # Test clients and the live server speak plain HTTP; production's HTTPS redirect and secure cookies
+    # (on whenever DEBUG is off) are checked by tests/security/test_deploy_settings.py in a subprocess.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteMixin
@@ -15,12 +16,20 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actors.models import Actor, User
+from actors.models import Actor, ActorAlias, ActorMerge, NotDuplicate, User
 from analyses.models import Analysis
 from coordination.models import DirtyCountry, Flag, FlagEvent, FlagRun, SharedGoal
 from funding.choices import RequestStatus
 from funding.models import FundingAgreement, FundingRequest, FundingRequestEvent
-from programmes.models import Programme, ProgrammeLocation, ProgrammeSector
+from nexus_portal.audit.models import AuditEntry
+from programmes.models import (
+    ImportJob,
+    ImportProblem,
+    Programme,
+    ProgrammeHumanitarianScope,
+    ProgrammeLocation,
+    ProgrammeSector,
+)
 from reference.admin import CountryFilter
 from reference.models import Area, CodeListItem, Sector
 from tests import factories
@@ -30,7 +39,17 @@ pytestmark = pytest.mark.django_db
 PROJECT_APPS = {"reference", "actors", "programmes", "coordination", "analyses", "funding"}
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 # Flags, their history and the engine's records come from the engine and triage: nothing to add by hand.
-NOT_ADDABLE = {Flag, FlagEvent, FlagRun, DirtyCountry}
+NOT_ADDABLE = {
+    Flag,
+    FlagEvent,
+    FlagRun,
+    DirtyCountry,
+    ActorMerge,
+    AuditEntry,
+    ImportJob,
+    ImportProblem,
+}  # merges: made on the duplicates page
+NOT_ADDABLE |= {AccessAttempt, AccessLog, AccessFailureLog}  # django-axes: records of sign-ins, never typed in
 # Tables too big (or too many rows per page) for a plain <select>.
 BIG_TABLES = {Area, Sector, Actor, User, Programme, SharedGoal, Analysis, FundingAgreement, FundingRequest}
 
@@ -99,6 +118,13 @@ ROW_BUILDERS = {
     User: quick_user,
     Actor: lambda: factories.actor(parent=factories.actor()),
     "actors.Membership": lambda: factories.member(quick_user(), factories.actor()),
+    "actors.ActorAlias": lambda: ActorAlias.objects.create(actor=factories.actor(), name="Alias", normalised="alias"),
+    ActorMerge: lambda: ActorMerge.objects.create(
+        kept=factories.actor(), merged_pk=1, merged_name="Merged", merged_by=quick_user()
+    ),
+    "actors.NotDuplicate": lambda: NotDuplicate.objects.create(
+        actor_low=factories.actor(), actor_high=factories.actor(), decided_by=quick_user()
+    ),
     Programme: lambda: factories.programme(total_budget=Decimal("1000"), currency="NOK"),
     "programmes.ProgrammeParticipant": lambda: factories.programme().participations.get(),
     ProgrammeSector: lambda: ProgrammeSector.objects.create(programme=factories.programme(), sector=factories.sector()),
@@ -107,6 +133,15 @@ ROW_BUILDERS = {
     ),
     "programmes.ProgrammeLink": lambda: factories.link(
         factories.programme(), factories.programme(), proposed_by=quick_user()
+    ),
+    "programmes.ProgrammeHumanitarianScope": lambda: ProgrammeHumanitarianScope.objects.create(
+        programme=factories.programme(), scope_type=1, vocabulary="1-2", code=factories.unique("EQ")
+    ),
+    "programmes.ImportJob": lambda: ImportJob.objects.create(
+        kind="iati", original_name="a.xml", created_by=quick_user()
+    ),
+    "programmes.ImportProblem": lambda: ImportProblem.objects.create(
+        job=ImportJob.objects.create(kind="iati", created_by=quick_user()), position=1, message="Bad date."
     ),
     SharedGoal: lambda: factories.goal(),
     "coordination.GoalCommitment": lambda: factories.commitment(factories.goal(), factories.actor()),

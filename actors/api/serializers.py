@@ -1,6 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actors.models import Actor, Membership, User
+from actors.models import Actor, ActorMerge, Membership, User
 from nexus_portal.api.base import RejectUnknownFields, ValidatingSerializer
 from reference.models import Area
 
@@ -82,3 +83,63 @@ class MembershipSerializer(RejectUnknownFields, ValidatingSerializer):
                 if name in attrs and attrs[name] != getattr(self.instance, name):
                     raise serializers.ValidationError({name: ["Cannot be changed; remove and add instead."]})
         return super().validate(attrs)
+
+
+class ActorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "acronym", "iati_identifier", "kind", "localness"]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["identifier", "alias", "name", "initials", "acronym"], help_text="What the two actors share."
+    )
+    text = serializers.CharField(help_text="The reason in words.")
+
+
+class DuplicatePairSerializer(serializers.Serializer):
+    a = ActorBriefSerializer(help_text="One actor (the lower id).")
+    b = ActorBriefSerializer(help_text="The other actor.")
+    reasons = ReasonSerializer(many=True, help_text="Why they look like the same organisation.")
+    score = serializers.IntegerField(help_text="Strength of the match, 0–100.")
+
+
+class MergeRequestSerializer(RejectUnknownFields, serializers.Serializer):
+    duplicate = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(), help_text="Id of the actor merged into this one and then deleted."
+    )
+
+
+class ActorMergeSerializer(serializers.ModelSerializer):
+    kept_name = serializers.CharField(source="kept.name", read_only=True, help_text="Name of the kept actor.")
+    merged_snapshot = serializers.SerializerMethodField(
+        help_text="The merged actor as it was. Its memberships and the ids of the records that referred to it "
+        "are shown to reviewers and administrators only."
+    )
+
+    class Meta:
+        model = ActorMerge
+        fields = ["id", "kept", "kept_name", "merged_pk", "merged_name", "moved", "merged_snapshot", "merged_by",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "Primary key."},
+            "kept": {"help_text": "Id of the kept actor."},
+            "merged_pk": {"help_text": "Id the merged (now deleted) actor had."},
+            "merged_name": {"help_text": "Name of the merged actor."},
+            "moved": {"help_text": "Number of references moved, per relation (app.Model.field)."},
+            "merged_by": {"help_text": "Id of the user who merged; null for the command line."},
+            "created_at": {"help_text": "When the merge was made."},
+        }
+
+    @extend_schema_field(serializers.DictField())
+    def get_merged_snapshot(self, merge: ActorMerge) -> dict:
+        from actors.access import is_reviewer
+        from actors.merge import PRIVATE_SNAPSHOT_KEYS
+
+        request = self.context.get("request")
+        if request is not None and is_reviewer(request.user):
+            return merge.merged_snapshot
+        return {key: value for key, value in merge.merged_snapshot.items() if key not in PRIVATE_SNAPSHOT_KEYS}

@@ -25,9 +25,10 @@ from coordination.filtersets import GoalFilterSet
 from coordination.filtersets_flags import FlagFilterSet
 from coordination.forms_flags import DashboardForm
 from coordination.models import Contribution, Flag, FlagRun, GoalCommitment, GoalProgress, SharedGoal
-from coordination.selectors.dashboard_summary import dashboard_figures
-from coordination.selectors.scope import Share, dashboard_countries
+from coordination.selectors.dashboard_summary import dashboard_countries_cached, dashboard_figures
+from coordination.selectors.scope import Share
 from nexus_portal.api.base import RestrictedViewSet, WritesNeedAWritableToken
+from programmes.api.hxl import FlagHxlExportMixin
 
 READ_AND_POST = ["get", "post", "head", "options"]
 
@@ -163,7 +164,7 @@ class ProgressViewSet(RestrictedViewSet):
 # -- flags --------------------------------------------------------------------------------------
 
 
-class FlagViewSet(RestrictedViewSet):
+class FlagViewSet(FlagHxlExportMixin, RestrictedViewSet):
     """Coordination flags the user may see; triage through the POST actions (as in the inbox)."""
 
     model = Flag
@@ -276,7 +277,7 @@ class DashboardViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         data = {"as_of": timezone.localdate().isoformat(), **request.query_params.dict()}
-        form = DashboardForm(data, countries=dashboard_countries())
+        form = DashboardForm(data, countries=dashboard_countries_cached())
         if not form.is_valid():
             raise serializers.ValidationError({name: list(errors) for name, errors in form.errors.items()})
         country, as_of = form.cleaned_data["country"], form.cleaned_data["as_of"]

@@ -4,10 +4,12 @@ a list of (prefix, viewset, basename), so apps add endpoints without touching th
 import importlib
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-APPS = ("reference", "actors", "programmes", "coordination", "analyses", "funding")
+from nexus_portal.api.docs import SwaggerUIView
+
+APPS = ("reference", "actors", "programmes", "coordination", "analyses", "funding", "nexus_portal.audit")
 
 router = DefaultRouter()
 for app in APPS:
@@ -22,6 +24,6 @@ for app in APPS:
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SwaggerUIView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]

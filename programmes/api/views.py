@@ -4,16 +4,20 @@ share one set of rules."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from actors.access import actor_ids
 from actors.choices import MembershipRole
 from nexus_portal.api.base import RestrictedViewSet
+from programmes.api.hxl import ProgrammeHxlExportMixin
+from programmes.api.renderers import IatiXmlRenderer
 from programmes.api.serializers import ProgrammeLinkSerializer, ProgrammeSerializer, as_api_error
 from programmes.filtersets import ProgrammeFilterSet
+from programmes.interop.iati_export import streaming_response
 from programmes.models import Programme, ProgrammeLink, ProgrammeParticipant, ProgrammeSector
 from programmes.services_links import link_confirm, link_decline, link_propose, link_remove
 
@@ -31,7 +35,7 @@ for _name, _type in {
     extend_schema_field(_type)(ProgrammeFilterSet.base_filters[_name])
 
 
-class ProgrammeViewSet(RestrictedViewSet):
+class ProgrammeViewSet(ProgrammeHxlExportMixin, RestrictedViewSet):
     model = Programme
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
@@ -46,6 +50,43 @@ class ProgrammeViewSet(RestrictedViewSet):
 
     def may_create(self, user, validated_data) -> bool:
         return user.is_superuser or validated_data["reporting_actor"].pk in actor_ids(user, MembershipRole.EDITOR)
+
+    @extend_schema(
+        summary="Export programmes as IATI 2.03 activity XML",
+        description=(
+            "The programmes this user may see that match the same filters as the list, as one iati-activities "
+            "2.03 document, streamed (a download named nexus-programmes-iati-<date>.xml). Transactions come only "
+            "from the funding agreements this user may see. The document validates against the official schema, "
+            "except when no programme matches: the schema asks for at least one activity, and the export then "
+            "has an empty iati-activities element. Errors are JSON."
+        ),
+        filters=True,
+        responses={
+            (200, "application/xml"): OpenApiResponse(
+                response=OpenApiTypes.STR, description="An iati-activities document (IATI 2.03)."
+            ),
+            (400, "application/json"): OpenApiResponse(
+                response={"$ref": "#/components/schemas/Error"}, description="A filter value is not valid."
+            ),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export-iati",
+        renderer_classes=[IatiXmlRenderer],
+        pagination_class=None,
+    )
+    def export_iati(self, request):
+        return streaming_response(self.filter_queryset(self.get_queryset()), user=request.user)
+
+    def handle_exception(self, exc):
+        # Errors keep the API's JSON shape even when the client asked for the XML export.
+        response = super().handle_exception(exc)
+        if getattr(self, "action", None) == "export_iati":
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 class ProgrammeLinkViewSet(RestrictedViewSet):

@@ -1,8 +1,10 @@
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from nexus_portal.pagination import CappedPaginator, table_estimate
 from nexus_portal.views_base import RestrictedListView
 from programmes.filtersets import ProgrammeFilterSet
+from programmes.interop.jobs import may_import
 from programmes.models import Programme
 from programmes.selectors import editable_actors, with_list_columns
 
@@ -32,6 +34,16 @@ class ProgrammeListView(RestrictedListView):
         "updated": "updated_at",
     }
     default_ordering = "title"
+    paginator_class = CappedPaginator  # no COUNT(*) over 100,000 programmes: "more than 1,000" / "about …"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Every signed-in user sees every programme, so an unfiltered list is the whole table: its size is
+        # PostgreSQL's row estimate ("about 100,000 programmes").
+        estimate = None if self.is_filtered() else (lambda: table_estimate(Programme))
+        return super().get_paginator(queryset, per_page, estimate=estimate, **kwargs)
+
+    def is_filtered(self) -> bool:
+        return any(value for key, value in self.request.GET.items() if key not in ("sort", "page"))
 
     def base_queryset(self):
         return with_list_columns(super().base_queryset(), user=self.request.user)
@@ -54,8 +66,9 @@ class ProgrammeListView(RestrictedListView):
         user = self.request.user
         context.update(
             columns=self.columns(context["sort"]),
-            filtered=any(value for key, value in self.request.GET.items() if key not in ("sort", "page")),
+            filtered=self.is_filtered(),
             can_create=user.is_superuser or editable_actors(user).exists(),
+            can_import=may_import(user),
             id_filters=self.id_filters(),
         )
         return context

@@ -7,7 +7,7 @@ from django.apps import apps
 
 from nexus_portal.querysets import RestrictedQuerySet
 
-PROJECT_APPS = ("reference", "actors", "programmes", "coordination", "analyses", "funding")
+PROJECT_APPS = ("reference", "actors", "programmes", "coordination", "analyses", "funding", "audit")
 
 # Model -> the test module with its persona table.
 COVERED = {
@@ -16,11 +16,17 @@ COVERED = {
     "reference.CodeListItem": "test_reference_access",
     "actors.Actor": "test_actor_access",
     "actors.Membership": "test_actor_access",
+    "actors.ActorAlias": "test_actor_dedup_access",
+    "actors.ActorMerge": "test_actor_dedup_access",
+    "actors.NotDuplicate": "test_actor_dedup_access",
     "programmes.Programme": "test_programme_access",
     "programmes.ProgrammeParticipant": "test_programme_access",
     "programmes.ProgrammeSector": "test_programme_access",
     "programmes.ProgrammeLocation": "test_programme_access",
     "programmes.ProgrammeLink": "test_programme_access",
+    "programmes.ProgrammeHumanitarianScope": "test_programme_access",
+    "programmes.ImportJob": "test_import_job_access",
+    "programmes.ImportProblem": "test_import_job_access",
     "coordination.SharedGoal": "test_goal_access",
     "coordination.GoalCommitment": "test_goal_access",
     "coordination.Contribution": "test_goal_access",
@@ -35,6 +41,7 @@ COVERED = {
     "funding.Tranche": "test_funding_access",
     "funding.FundingRequest": "test_funding_access",
     "funding.FundingRequestEvent": "test_funding_access",
+    "audit.AuditEntry": "test_audit_access",
 }
 
 # Models whose rows are not domain objects shown to users (none yet). User is the account itself.

@@ -4,7 +4,7 @@ editors of the reporting actor or of a funding participant change them. Links: e
 import pytest
 
 from programmes.choices import OrganisationRole
-from programmes.models import ProgrammeLocation, ProgrammeParticipant, ProgrammeSector
+from programmes.models import ProgrammeHumanitarianScope, ProgrammeLocation, ProgrammeParticipant, ProgrammeSector
 from tests import factories
 from tests.access.matrix import NO, YES, assert_access, matrix
 
@@ -40,6 +40,14 @@ def test_participants_sectors_and_locations_follow_their_programme(
 ):
     child = child_model.objects.get(programme=programme_of_a)
     assert_access(child, personas[persona], action, expected)
+
+
+@pytest.mark.parametrize(("persona", "action", "expected"), PROGRAMME_OF_A)
+def test_a_humanitarian_scope_follows_its_programme(personas, programme_of_a, persona, action, expected):
+    scope = ProgrammeHumanitarianScope.objects.create(
+        programme=programme_of_a, scope_type=1, vocabulary="1-2", code="EQ-2015-000048-NPL"
+    )
+    assert_access(scope, personas[persona], action, expected)
 
 
 @pytest.mark.parametrize(

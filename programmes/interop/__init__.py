@@ -1,0 +1,1 @@
+"""IATI and HXL import and export."""
