@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 DEFAULT_MAX_UPLOAD_MB = 20
 MANIFEST_MAX_BYTES = 1024 * 1024  # a real [Content_Types].xml is a few kilobytes
 BINARY_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # tab, newlines, form feed are text
+# Text that is really a web page, an SVG image or XML: a browser could run its scripts if it ever rendered it.
+MARKUP_DOCUMENT = re.compile(r"\A\s*<(?:!doctype|html|head|body|svg|script|iframe|\?xml|!--)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,12 @@ def _text_type(upload: File) -> FileType:
         raise refused from None
     if BINARY_CONTROL_CHARACTERS.search(text):
         raise refused
+    if MARKUP_DOCUMENT.match(text.lstrip("\ufeff")):
+        raise ValidationError(
+            _("Web pages, SVG images and XML files are not accepted. %(accepted)s")
+            % {"accepted": accepted_types_text()},
+            code="markup",
+        )
     return TEXT
 
 

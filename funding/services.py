@@ -19,6 +19,7 @@ from actors.choices import MembershipRole
 from actors.models import Actor, User
 from funding.choices import RequestStatus
 from funding.models import FundingAgreement, FundingRequest, FundingRequestEvent, Tranche
+from nexus_portal.audit.capture import child_set
 from nexus_portal.querysets import CHANGE
 
 AGREEMENT_FIELDS = (
@@ -71,8 +72,9 @@ def agreement_save(
     keys = [(row.year, row.kind) for row in rows]
     if len(keys) != len(set(keys)):
         raise ValidationError(_("There is already a tranche of this kind for this year."), code="duplicate_tranche")
-    Tranche.objects.filter(agreement=agreement).delete()
-    Tranche.objects.bulk_create(rows)
+    with child_set(agreement, "tranches"):  # one audit entry on the agreement, not one per row
+        Tranche.objects.filter(agreement=agreement).delete()
+        Tranche.objects.bulk_create(rows)
     return agreement
 
 

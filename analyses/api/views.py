@@ -70,13 +70,28 @@ class AnalysisViewSet(viewsets.GenericViewSet):
         ids = [analysis.pk for analysis in analyses]
         return set(Analysis.objects.restrict(self.request.user).filter(pk__in=ids).values_list("pk", flat=True))
 
+    def hidden_predecessors(self, analyses) -> set[int]:
+        """Ids among the rows' `supersedes` that are named (RED) analyses the user may not read: the API never
+        mentions those, so a row pointing at one shows `supersedes: null` (one query per page)."""
+        ids = {a.supersedes_id for a in analyses if a.supersedes_id}
+        if not ids:
+            return set()
+        readable = Analysis.objects.restrict(self.request.user).values("pk")
+        named = Analysis.objects.filter(pk__in=ids, sensitivity=Sensitivity.NAMED).exclude(pk__in=readable)
+        return set(named.values_list("pk", flat=True))
+
     def represent(self, analyses):
         readable = self.readable_ids(analyses)
+        hidden = self.hidden_predecessors(analyses)
         context = self.get_serializer_context()
-        return [
-            (AnalysisContentSerializer if a.pk in readable else AnalysisMetadataSerializer)(a, context=context).data
-            for a in analyses
-        ]
+        rows = []
+        for analysis in analyses:
+            serializer = AnalysisContentSerializer if analysis.pk in readable else AnalysisMetadataSerializer
+            row = serializer(analysis, context=context).data
+            if analysis.supersedes_id in hidden:
+                row["supersedes"] = None
+            rows.append(row)
+        return rows
 
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -17,6 +17,7 @@ from analyses.models import Analysis, ContextEvent
 from coordination.dirty import deferred_rechecks
 from coordination.models import Flag, SharedGoal
 from funding.models import FundingAgreement, FundingRequest
+from nexus_portal.audit.models import AuditEntry
 from programmes.models import Programme
 from reference.models import Area, CodeListItem, Sector
 
@@ -53,6 +54,8 @@ def remove_demo_and_reference_data() -> None:
         CodeListItem.objects.all().delete()
     for model in apps.get_app_config("coordination").get_models():
         model.objects.all().delete()
+    with connection.cursor() as cursor:  # the audit trail is append-only through the ORM, on purpose
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table}")
 
 
 @pytest.fixture(scope="module")
