@@ -4,6 +4,13 @@ Connected to model signals so that every channel that writes (forms, API, admin,
 the countries it touched, in the same transaction as the change. After commit a re-check is
 enqueued; if that fails (Redis down), the marks stay in the database and the next run sweeps them.
 A blank country code marks the global rules only (funding requests, for instance).
+
+A change to one programme (the programme, its locations, sectors, participants, links or goal
+contributions) marks only the areas it works in (its locations' p-codes, old and new) and those of
+the programmes it hands over to: the re-check then evaluates the regions of those areas, or only the
+areas themselves for flags about pairs and areas (see `coordination/engine/scope.py`), plus the
+rules that look at the whole country. Everything else (analyses, events, funding, goals, actors)
+marks whole countries.
 """
 
 import contextvars
@@ -22,17 +29,18 @@ GLOBAL_MARK = ""
 _deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("nexus_rechecks_deferred", default=False)
 
 
-def mark_dirty(country_codes: Iterable[str | None]) -> None:
+def mark_dirty(marks: Iterable[str | tuple[str, str] | None]) -> None:
+    """Mark whole countries (ISO-2 codes; blank or None for the global rules) or areas ((code, p-code))."""
     from coordination.models import DirtyCountry
 
-    codes = {code or GLOBAL_MARK for code in country_codes}
-    if not codes:
+    rows = {mark if isinstance(mark, tuple) else (mark or GLOBAL_MARK, "") for mark in marks}
+    if not rows:
         return
     now = timezone.now()
     DirtyCountry.objects.bulk_create(
-        [DirtyCountry(country_code=code, marked_at=now) for code in sorted(codes)],
+        [DirtyCountry(country_code=code, region=region, marked_at=now) for code, region in sorted(rows)],
         update_conflicts=True,
-        unique_fields=["country_code"],
+        unique_fields=["country_code", "region"],
         update_fields=["marked_at"],
     )
     if not _deferred.get():
@@ -61,20 +69,25 @@ def enqueue_recheck() -> None:
             logger.exception("in-process flag re-check failed; the marks stay for the next run")
         return
     try:
-        recheck_dirty_countries.apply_async(countdown=getattr(settings, "FLAG_RECHECK_DELAY_SECONDS", 5))
+        # ignore_result: nobody waits for it, and subscribing to its result would retry for 20 s with Redis down.
+        recheck_dirty_countries.apply_async(
+            countdown=getattr(settings, "FLAG_RECHECK_DELAY_SECONDS", 5), ignore_result=True
+        )
     except Exception:
         logger.warning("could not enqueue a flag re-check (broker down?); the next run sweeps the marks")
 
 
 @contextmanager
-def deferred_rechecks():
-    """For bulk writes (demo data, imports): record marks, enqueue one re-check at the end."""
+def deferred_rechecks(*, enqueue: bool = True):
+    """For bulk writes (demo data, imports): record marks, enqueue one re-check at the end (none with
+    `enqueue=False`: the marks then wait for the next run, as when the broker is down)."""
     token = _deferred.set(True)
     try:
         yield
     finally:
         _deferred.reset(token)
-    transaction.on_commit(enqueue_recheck)
+    if enqueue:
+        transaction.on_commit(enqueue_recheck)
 
 
 # -- which countries a change touches -----------------------------------------------------------
@@ -83,6 +96,34 @@ def countries_of_programmes(programme_ids) -> set[str]:
 
     rows = ProgrammeLocation.objects.filter(programme_id__in=programme_ids).order_by()
     return set(rows.values_list("area__country_code", flat=True).distinct())
+
+
+def areas_of_programmes(programme_ids) -> set[tuple[str, str]]:
+    """(country, p-code) of every location of these programmes."""
+    from programmes.models import ProgrammeLocation
+
+    rows = ProgrammeLocation.objects.filter(programme_id__in=programme_ids).order_by()
+    return set(rows.values_list("area__country_code", "area__pcode"))
+
+
+def area_mark(area_id) -> set[tuple[str, str]]:
+    from reference.models import Area
+
+    return set(Area.objects.filter(pk=area_id).order_by().values_list("country_code", "pcode"))
+
+
+def _programme_areas(programme) -> set[tuple[str, str]]:
+    """Where a programme works, and where the programmes it hands over to work: their no-exit-strategy
+    flags read its pillars through a confirmed sequenced link."""
+    from programmes.choices import LinkStatus, LinkType
+    from programmes.models import ProgrammeLink
+
+    links = ProgrammeLink.objects.filter(status=LinkStatus.CONFIRMED, link_type=LinkType.SEQUENCED).order_by()
+    partners = {
+        *links.filter(from_programme_id=programme.pk).values_list("to_programme_id", flat=True),
+        *links.filter(to_programme_id=programme.pk).values_list("from_programme_id", flat=True),
+    }
+    return areas_of_programmes([programme.pk, *partners])
 
 
 def countries_of_areas(area_ids) -> set[str]:
@@ -138,16 +179,18 @@ def _actor_countries(actor) -> set[str]:
     )
 
 
+# What a change marks: country codes (the whole country; "" for the global rules) or (country, p-code) pairs.
 AFFECTED = {
-    "programmes.Programme": lambda o: countries_of_programmes([o.pk]),
-    "programmes.ProgrammeLocation": lambda o: countries_of_areas([o.area_id]),
-    "programmes.ProgrammeSector": lambda o: countries_of_programmes([o.programme_id]),
-    "programmes.ProgrammeParticipant": lambda o: countries_of_programmes([o.programme_id]),
-    "programmes.ProgrammeLink": lambda o: countries_of_programmes([o.from_programme_id, o.to_programme_id]),
+    "programmes.Programme": _programme_areas,
+    # The location's own area (old or new) and the programme's other areas: its flags there may move.
+    "programmes.ProgrammeLocation": lambda o: area_mark(o.area_id) | areas_of_programmes([o.programme_id]),
+    "programmes.ProgrammeSector": lambda o: areas_of_programmes([o.programme_id]),
+    "programmes.ProgrammeParticipant": lambda o: areas_of_programmes([o.programme_id]),
+    "programmes.ProgrammeLink": lambda o: areas_of_programmes([o.from_programme_id, o.to_programme_id]),
     "coordination.SharedGoal": lambda o: _goal_countries(o.pk) | {GLOBAL_MARK},
     "coordination.GoalCommitment": lambda o: {GLOBAL_MARK},
     "coordination.GoalProgress": lambda o: {GLOBAL_MARK},
-    "coordination.Contribution": lambda o: countries_of_programmes([o.programme_id]) | {GLOBAL_MARK},
+    "coordination.Contribution": lambda o: areas_of_programmes([o.programme_id]) | {GLOBAL_MARK},
     "analyses.Analysis": lambda o: _analysis_countries(o.pk),
     "analyses.ContextEvent": lambda o: countries_of_areas([o.area_id]),
     "funding.FundingAgreement": lambda o: _agreement_countries(o.pk) | {GLOBAL_MARK},

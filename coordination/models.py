@@ -176,6 +176,14 @@ class GoalProgress(models.Model):
         return f"{self.goal}: {self.value} ({self.date})"
 
 
+def severity_rank_expression() -> models.Case:
+    """High 4 … info 1, for sorting by severity in SQL. The flag inbox's index is built on exactly this
+    expression, so the inbox reads its first page off the index instead of sorting every open flag."""
+    order = (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
+    ranks = [models.When(severity=severity, then=models.Value(4 - index)) for index, severity in enumerate(order)]
+    return models.Case(*ranks, default=models.Value(0), output_field=models.IntegerField())
+
+
 class Flag(models.Model):
     """A coordination gap found by a rule. One row per rule × subject key; runs update it in place."""
 
@@ -246,6 +254,15 @@ class Flag(models.Model):
             models.Index(fields=["status", "rule", "severity"], name="flag_triage_idx"),
             models.Index(fields=["rule", "partition"], name="flag_partition_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="flag_subject_idx"),
+            # The inbox's default order (most severe, then most recently seen) over the flags that need work:
+            # its first page is the index's first rows (docs/performance.md, "Web pages and API under load").
+            models.Index(
+                severity_rank_expression().desc(),
+                F("last_seen").desc(),
+                F("id"),
+                name="flag_inbox_order_idx",
+                condition=Q(status__in=[FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -313,6 +330,12 @@ class FlagRun(models.Model):
     countries = models.JSONField(
         _("countries"), default=list, blank=True, help_text=_("The countries re-checked when not a full run.")
     )
+    regions = models.JSONField(
+        _("areas re-checked"),
+        default=dict,
+        blank=True,
+        help_text=_("Countries re-checked only in part: the areas (p-codes) where programmes changed, in each."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     lock = models.CharField(max_length=10, null=True, blank=True, default=LOCK)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
@@ -340,6 +363,16 @@ class FlagRun(models.Model):
                 violation_error_message=_("Another flag run is writing."),
             ),
         ]
+        indexes = [
+            # The latest finished run (of all, or that re-checked a country) names the dashboard's cached
+            # figures on every visit; runs accumulate with every edit, so this is read off an index.
+            models.Index(
+                F("finished_at").desc(),
+                F("id").desc(),
+                name="flag_run_finished_idx",
+                condition=Q(status__in=["succeeded", "partial"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_trigger_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
@@ -352,7 +385,10 @@ class DirtyCountry(models.Model):
     re-checked: the next run, incremental or full, sweeps every mark.
     """
 
-    country_code = models.CharField(_("country (ISO-2)"), max_length=2, unique=True)
+    country_code = models.CharField(_("country (ISO-2)"), max_length=2)
+    # Blank: the whole country. Otherwise an area where a programme changed (the p-code of one of its locations,
+    # old or new: admin-1, admin-2 or the country itself): a programme edit re-checks only where it works.
+    region = models.CharField(_("area (p-code)"), max_length=20, blank=True, default="")
     marked_at = models.DateTimeField(_("marked"), default=timezone.now)
 
     objects = DirtyCountryQuerySet.as_manager()
@@ -360,6 +396,9 @@ class DirtyCountry(models.Model):
     class Meta:
         verbose_name = _("country to re-check")
         verbose_name_plural = _("countries to re-check")
+        constraints = [
+            models.UniqueConstraint(fields=["country_code", "region"], name="dirty_country_one_mark_per_region"),
+        ]
 
     def __str__(self) -> str:
-        return self.country_code
+        return f"{self.country_code} {self.region}".strip()

@@ -6,6 +6,7 @@ same steps run in-process, one after another.
 """
 
 import logging
+from datetime import date
 
 from celery import chord, shared_task
 from django.conf import settings
@@ -18,12 +19,13 @@ logger = logging.getLogger(__name__)
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 
 
-def run_recheck() -> int | None:
-    """Incremental run over the countries marked dirty, and the global rules; None if nothing is marked."""
-    marks = runner.dirty_countries()
-    if not marks:
+def run_recheck(as_of: date | None = None) -> int | None:
+    """Incremental run over what is marked dirty (whole countries, or some regions of them) and the global
+    rules; None if nothing is marked."""
+    if not runner.dirty_countries():
         return None
-    run = runner.start_run(trigger=FlagRun.Trigger.INCREMENTAL, countries=[code for code in marks if code])
+    countries, regions = runner.dirty_scope()
+    run = runner.start_run(trigger=FlagRun.Trigger.INCREMENTAL, countries=countries, regions=regions, as_of=as_of)
     return runner.execute_run(run).pk
 
 
@@ -49,6 +51,9 @@ def dispatch_run(run: FlagRun) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER or not countries:
         runner.execute_run(run)
         return
+    # Largest countries first: with few workers the run then ends soon after its largest country does.
+    sizes = runner.country_sizes()
+    countries.sort(key=lambda code: (-sizes.get(code, 0), code))
     chord(evaluate_country.si(run.pk, code) for code in countries)(finish_run.si(run.pk))
 
 

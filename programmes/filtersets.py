@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
 from coordination.models import Flag
+from nexus_portal.widgets import ACTOR_CHOICE, FastSelect, ValuesModelChoiceFilter
 from programmes.choices import ActivityStatus, Pillar
 from programmes.models import Programme, ProgrammeLocation, ProgrammeParticipant, ProgrammeSector
 from reference.models import Area, Sector
@@ -46,6 +47,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         method="filter_country",
         label=_("Country"),
         empty_label=_("Any country"),
+        widget=FastSelect,  # 251 countries, 2,000 organisations below: rendered in Python (nexus_portal/widgets.py)
     )
     area = django_filters.ModelChoiceFilter(
         queryset=Area.objects.all(),
@@ -78,13 +80,15 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         label=_("Sector family"),
         help_text=_("Compares DAC purpose codes with their humanitarian cluster."),
         empty_label=_("Any family"),
+        widget=FastSelect,
     )
-    actor_id = django_filters.ModelChoiceFilter(
+    actor_id = ValuesModelChoiceFilter(
         queryset=Actor.objects.all(),
         method="filter_actor",
         label=_("Organisation"),
         help_text=_("Reporting it or taking part in any role."),
         empty_label=_("Any organisation"),
+        **ACTOR_CHOICE,
     )
     actor = django_filters.ModelChoiceFilter(
         queryset=Actor.objects.all(), method="filter_actor", label=_("Organisation id"), widget=forms.HiddenInput
@@ -92,8 +96,10 @@ class ProgrammeFilterSet(django_filters.FilterSet):
     reporting_actor_id = django_filters.ModelChoiceFilter(
         queryset=Actor.objects.all(), field_name="reporting_actor", label=_("Reporting organisation")
     )
+    # distinct=False: status is a column of the programme row, so no row can repeat; django-filter's default
+    # DISTINCT would sort every matching programme (all its columns) before the page is cut.
     status = django_filters.MultipleChoiceFilter(
-        choices=ActivityStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+        choices=ActivityStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, distinct=False
     )
     flags = django_filters.ChoiceFilter(
         choices=[(HAS_OPEN_FLAGS, _("Has open flags")), (NO_OPEN_FLAGS, _("No open flags"))],
@@ -145,14 +151,17 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         code = value.strip()
         if not code:
             return queryset
-        return queryset.filter(pk__in=ProgrammeSector.objects.filter(sector__code__iexact=code).values("programme_id"))
+        # The sector ids first (one small query): PostgreSQL then knows how many programmes each has and
+        # plans the page from its statistics, about twice as fast at 100,000 programmes as through a join.
+        ids = list(Sector.objects.filter(code__iexact=code).values_list("pk", flat=True))
+        return queryset.filter(pk__in=ProgrammeSector.objects.filter(sector_id__in=ids).values("programme_id"))
 
     def filter_sector_id(self, queryset, name, sector):
         return queryset.filter(pk__in=ProgrammeSector.objects.filter(sector=sector).values("programme_id"))
 
     def filter_sector_family(self, queryset, name, family):
-        coded = ProgrammeSector.objects.filter(sector__family=family).values("programme_id")
-        return queryset.filter(pk__in=coded)
+        ids = list(Sector.objects.filter(family=family).values_list("pk", flat=True))  # as in filter_sector
+        return queryset.filter(pk__in=ProgrammeSector.objects.filter(sector_id__in=ids).values("programme_id"))
 
     def filter_actor(self, queryset, name, actor):
         taking_part = ProgrammeParticipant.objects.filter(actor=actor).values("programme_id")

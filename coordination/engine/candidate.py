@@ -31,3 +31,6 @@ class Candidate:
     area_id: int | None = None
     responsible_actor_ids: frozenset[int] = frozenset()
     evidence: dict[str, Any] = field(default_factory=dict)
+    # The evidence already as canonical JSON (writer.canonical_json's exact text), for rules that build
+    # many flags from the same parts; when set it is what the writer stores and hashes.
+    evidence_json: str | None = None

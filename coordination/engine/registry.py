@@ -3,6 +3,13 @@
 A rule is a function that reads facts and yields Candidates; it never writes. Country rules get a
 `CountryFacts` and are evaluated once per country; global rules (goals, requests, agreements that
 are not tied to one country) get a `GlobalFacts` and are evaluated once per run.
+
+A country rule also says which part of a country each of its flags belongs to (`scope`, see
+`engine/scope.py`), so that a re-check after an edit can evaluate the edited buckets only. The
+default, COUNTRY, is always right (the whole country is re-checked); AREA, REGION and PROGRAMME are
+promises about the rule's flags that the incremental-equals-full property tests hold the rules to. A
+PROGRAMME rule whose flag also depends on other programmes sharing an area with its subject (in
+other buckets than the one re-checked) names those buckets with `widen(facts, params, programme_ids)`.
 """
 
 from collections.abc import Callable, Iterable
@@ -14,6 +21,8 @@ from typing import Literal
 from django.conf import settings
 
 from coordination.engine.candidate import Candidate
+from coordination.engine.scope import COUNTRY as WHOLE_COUNTRY
+from coordination.engine.scope import KINDS
 
 COUNTRY = "country"
 GLOBAL = "global"
@@ -25,6 +34,8 @@ class Rule:
     partition: Literal["country", "global"]
     evaluate: Callable[..., Iterable[Candidate]]
     defaults: dict
+    scope: Literal["country", "region", "area", "programme"] = WHOLE_COUNTRY
+    widen: Callable | None = None
 
     def params(self) -> SimpleNamespace:
         overrides = getattr(settings, "FLAG_RULE_SETTINGS", {}).get(self.code, {})
@@ -37,13 +48,24 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, *, partition: Literal["country", "global"] = COUNTRY, **defaults):
+def rule(
+    code: str,
+    *,
+    partition: Literal["country", "global"] = COUNTRY,
+    scope: Literal["country", "region", "area", "programme"] = WHOLE_COUNTRY,
+    widen: Callable | None = None,
+    **defaults,
+):
     """Register a rule function under its catalogue code, with its default thresholds."""
+    if scope not in KINDS:
+        raise ValueError(f"rule {code!r}: unknown scope {scope!r}")
 
     def register(function):
         if code in RULES:
             raise ValueError(f"rule {code!r} is registered twice")
-        RULES[code] = Rule(code=code, partition=partition, evaluate=function, defaults=defaults)
+        RULES[code] = Rule(
+            code=code, partition=partition, evaluate=function, defaults=defaults, scope=scope, widen=widen
+        )
         return function
 
     return register

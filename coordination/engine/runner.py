@@ -3,24 +3,33 @@
 A rule that raises is logged on the run and skipped for that partition; its old flags are kept
 (not resolved), and the other rules still run. A run whose worker died is noticed by its stale
 heartbeat and marked failed, which frees the lock for the next run.
+
+An incremental run may cover a country only in part (`FlagRun.regions`: the areas its dirty marks
+name): the rules whose flags belong to areas, regions or programmes then evaluate those parts only
+and write within them (`WriteScope`; see scope.py), and the rules that depend on the whole country
+evaluate it whole.
 """
 
 import gc
 import logging
 import time
 import traceback
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from coordination.engine import scope as scopes
 from coordination.engine.facts import CountryFacts
 from coordination.engine.registry import COUNTRY, GLOBAL, GlobalFacts, all_rules
-from coordination.engine.writer import write_partition
+from coordination.engine.writer import Lookups, write_partition
 from coordination.models import DirtyCountry, Flag, FlagRun
+from coordination.selectors.dashboard_summary import refresh_after_run
 from programmes.models import ProgrammeLocation
 
 logger = logging.getLogger(__name__)
@@ -68,16 +77,23 @@ def start_run(
     trigger: str,
     full: bool = False,
     countries: Iterable[str] = (),
+    regions: dict[str, Iterable[str]] | None = None,
     rules: Iterable[str] = (),
     as_of: date | None = None,
     user=None,
 ) -> FlagRun:
-    """Create the run row that holds the lock, or record a skipped run and raise RunBusy."""
+    """Create the run row that holds the lock, or record a skipped run and raise RunBusy.
+
+    `regions` names, for countries to re-check only in part, the areas where programmes changed (country →
+    p-codes); the other `countries` are re-checked whole.
+    """
     fail_stale_runs()
+    regions = {code: sorted(set(areas)) for code, areas in (regions or {}).items() if code and areas}
     fields = {
         "trigger": trigger,
         "full": full,
-        "countries": [] if full else sorted(set(countries)),
+        "countries": [] if full else sorted(set(countries) | set(regions)),
+        "regions": {} if full else regions,
         "rules": sorted(set(rules)),
         "as_of": as_of or timezone.localdate(),
         "requested_by": user,
@@ -106,6 +122,14 @@ def countries_to_check(run: FlagRun) -> list[str]:
     return sorted(set(with_programmes) | set(with_funding) | set(with_flags))
 
 
+def country_sizes() -> dict[str, int]:
+    """Programme locations per country: how much work each country's piece of a run is, roughly."""
+    from django.db.models import Count
+
+    rows = ProgrammeLocation.objects.order_by().values("area__country_code").annotate(n=Count("pk"))
+    return {row["area__country_code"]: row["n"] for row in rows}
+
+
 def _selected_rules(run: FlagRun, partition: str):
     rules = all_rules()
     return [rules[code] for code in (run.rules or sorted(rules)) if rules[code].partition == partition]
@@ -115,12 +139,14 @@ def evaluate_country(run: FlagRun, country_code: str) -> Progress:
     progress = Progress()
     rules = _selected_rules(run, COUNTRY)
     if rules:
-        facts = CountryFacts(country_code, run.as_of)
+        changed = None if run.full else (run.regions or {}).get(country_code)
+        facts = CountryFacts(country_code, run.as_of, changed)
+        lookups = Lookups()
         # The facts live until the country is done: keep the cyclic collector from re-scanning them.
         gc.freeze()
         try:
             for rule in rules:
-                _evaluate(progress, rule, country_code, facts)
+                _evaluate(progress, rule, country_code, facts, lookups)
         finally:
             gc.unfreeze()
     return progress
@@ -129,22 +155,45 @@ def evaluate_country(run: FlagRun, country_code: str) -> Progress:
 def evaluate_global(run: FlagRun) -> Progress:
     progress = Progress()
     facts = GlobalFacts(as_of=run.as_of)
+    lookups = Lookups()
     for rule in _selected_rules(run, GLOBAL):
-        _evaluate(progress, rule, "", facts)
+        _evaluate(progress, rule, "", facts, lookups)
     return progress
 
 
-def _evaluate(progress: Progress, rule, partition: str, facts) -> None:
+def _evaluate(progress: Progress, rule, partition: str, facts, lookups: Lookups) -> None:
     started = time.perf_counter()
     try:
-        candidates = list(rule.evaluate(facts, rule.params()))
-        written = write_partition(rule.code, partition, candidates).as_dict()
+        if isinstance(facts, CountryFacts) and not facts.whole and rule.scope != scopes.COUNTRY:
+            candidates, scope = _evaluate_in_part(rule, facts)
+        else:
+            candidates, scope = list(rule.evaluate(facts, rule.params())), None
+        written = write_partition(rule.code, partition, candidates, scope, lookups).as_dict()
     except Exception:  # a broken rule must not stop the others; its old flags stay as they were
         where = partition or "all countries"
         progress.log.append(f"[{rule.code} / {where}] failed; its existing flags are kept.\n{traceback.format_exc()}")
         logger.exception("rule %s failed in %s", rule.code, where)
         written = {"errors": 1}
     progress.add(rule.code, {**written, "seconds": time.perf_counter() - started})
+
+
+def _evaluate_in_part(rule, facts: CountryFacts) -> tuple[list, scopes.WriteScope]:
+    """A rule over part of a country: the candidates that belong there, and where to write them."""
+    params = rule.params()
+    if rule.scope in (scopes.AREA, scopes.REGION):
+        areas = facts.pair_area_ids if rule.scope == scopes.AREA else facts.bucket_area_ids
+        candidates = rule.evaluate(facts, params)
+        return [c for c in candidates if c.area_id in areas], scopes.WriteScope(area_ids=areas)
+    areas = facts.programme_area_ids
+    programmes = facts.working_in(areas)
+    rule_facts = facts
+    if rule.widen is not None:
+        extra = set(rule.widen(facts, params, programmes)) - facts.buckets
+        if extra:
+            rule_facts = facts.widened(extra)
+    candidates = rule.evaluate(rule_facts, params)
+    kept = [c for c in candidates if c.subject is not None and c.subject.pk in programmes]
+    return kept, scopes.WriteScope(area_ids=areas, programme_ids=programmes)
 
 
 def record(run: FlagRun, progress: Progress) -> None:
@@ -169,6 +218,7 @@ def finish_run(run: FlagRun, *, error: str = "") -> FlagRun:
         run.status = FlagRun.Status.PARTIAL if rule_errors else FlagRun.Status.SUCCEEDED
         clear_dirty_marks(run)
     run.save(update_fields=["finished_at", "duration_ms", "status", "error"])
+    refresh_after_run(run)  # warms the dashboard of the re-checked countries (coordination/selectors)
     return run
 
 
@@ -190,9 +240,27 @@ def clear_dirty_marks(run: FlagRun) -> None:
         return
     marks = DirtyCountry.objects.filter(marked_at__lte=run.started_at)
     if not run.full:  # global rules run every time, so the global mark ("") always goes
-        marks = marks.filter(country_code__in=[*run.countries, ""])
+        regions = run.regions or {}
+        covered = Q(country_code__in=[*(code for code in run.countries if code not in regions), ""])
+        for code, areas in regions.items():
+            covered |= Q(country_code=code, region__in=areas)
+        marks = marks.filter(covered)
     marks.delete()
 
 
 def dirty_countries() -> list[str]:
-    return sorted(DirtyCountry.objects.values_list("country_code", flat=True))
+    """Countries with a mark, whole or in part ("" for the global rules)."""
+    return sorted(set(DirtyCountry.objects.values_list("country_code", flat=True)))
+
+
+def dirty_scope() -> tuple[list[str], dict[str, list[str]]]:
+    """What the marks ask to re-check: the countries (without the global mark), and for those marked only
+    in part, the areas where programmes changed."""
+    whole, parts = set(), defaultdict(set)
+    for code, region in DirtyCountry.objects.values_list("country_code", "region"):
+        if code and region:
+            parts[code].add(region)
+        elif code:
+            whole.add(code)
+    regions = {code: sorted(areas) for code, areas in parts.items() if code not in whole}
+    return sorted(whole | set(regions)), regions

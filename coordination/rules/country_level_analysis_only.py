@@ -13,12 +13,13 @@ from coordination.choices import Severity
 from coordination.engine.analysis_facts import AnalysisFact, analysis_facts, kinds_label, list_labels
 from coordination.engine.candidate import Candidate
 from coordination.engine.registry import rule
+from coordination.engine.scope import REGION
 from coordination.rules._common import area_label, area_subject
 
 CODE = "country-level-analysis-only"
 
 
-@rule(CODE, kinds=("conflict", "context"))
+@rule(CODE, scope=REGION, kinds=("conflict", "context"))
 def evaluate(facts, params):
     analyses = analysis_facts(facts)
     country_only: dict = {}  # location → the country-level analyses covering it, or [] when it isn't the case

@@ -15,6 +15,7 @@ from datetime import timedelta
 from coordination.choices import Severity
 from coordination.engine.candidate import Candidate
 from coordination.engine.registry import rule
+from coordination.engine.scope import PROGRAMME
 from coordination.engine.timeline import ran_at_least
 from coordination.rules._common import (
     actors_label,
@@ -27,10 +28,9 @@ from coordination.rules._common import (
 CODE = "humanitarian-run-over"
 
 
-@rule(CODE, recent_days=180, development_months=24)
-def evaluate(facts, params):
+def _newcomers(facts, params) -> list:
     since = facts.as_of - timedelta(days=params.recent_days)
-    newcomers = [
+    return [
         programme
         for programme in facts.programmes.values()
         if "H" in programme.pillars
@@ -38,6 +38,21 @@ def evaluate(facts, params):
         and programme.start is not None
         and since <= programme.start <= facts.as_of
     ]
+
+
+def _newcomers_buckets(facts, params, programme_ids) -> set[str]:
+    """Where these newcomers work: what they run over lies there, also outside the buckets re-checked."""
+    return {
+        area.bucket
+        for programme in _newcomers(facts, params)
+        if programme.id in programme_ids
+        for area in programme.subnational_locations
+    }
+
+
+@rule(CODE, scope=PROGRAMME, widen=_newcomers_buckets, recent_days=180, development_months=24)
+def evaluate(facts, params):
+    newcomers = _newcomers(facts, params)
     if not newcomers:
         return
     established_by_family = defaultdict(list)

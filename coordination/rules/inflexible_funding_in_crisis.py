@@ -92,7 +92,8 @@ class _CrisisIndex:
 
     def __init__(self, facts, event_months: int):
         self.programmes = defaultdict(list)
-        for programme in sorted(facts.programmes.values(), key=lambda p: p.id):
+        # The whole country, also when a re-check covers only some of its regions.
+        for programme in sorted(facts.country_programmes.values(), key=lambda p: p.id):
             if "H" in programme.pillars:
                 for area in programme.locations:
                     self.programmes[area.path].append(programme.id)

@@ -14,7 +14,7 @@ from coordination.choices import Severity
 from coordination.engine.candidate import Candidate, SubjectRef
 from coordination.engine.pairs import sharing_pairs
 from coordination.engine.registry import rule
-from coordination.engine.timeline import periods_overlap
+from coordination.engine.scope import AREA
 from coordination.rules._common import ACTOR, actors_label, area_label, organisations_of
 
 CODE = "internal-silo"
@@ -24,7 +24,7 @@ def different_pillars(a, b) -> bool:
     return not (a.pillars <= b.pillars or b.pillars <= a.pillars)
 
 
-@rule(CODE)
+@rule(CODE, scope=AREA)
 def evaluate(facts, params):
     # Pairs only form inside one organisation's programmes, so the sweep costs what that organisation shares.
     by_organisation = defaultdict(list)
@@ -32,18 +32,18 @@ def evaluate(facts, params):
         if programme.subnational_locations:
             for organisation in organisations_of(facts, programme):
                 by_organisation[organisation].append(programme)
+    linked = facts.linked
+
+    def keep(a, b):
+        return different_pillars(a, b) and a.overlaps(b) and not linked(a.id, b.id)
+
     for organisation in sorted(by_organisation):
         group = by_organisation[organisation]
         if len({programme.pillars for programme in group}) < 2:
             continue
         by_area = defaultdict(list)
-        for a, b, area in sharing_pairs(group):
-            if (
-                different_pillars(a, b)
-                and periods_overlap(a.start, a.end, b.start, b.end)
-                and not facts.linked(a.id, b.id)
-            ):
-                by_area[area].append((a, b))
+        for a, b, area in sharing_pairs(group, keep=keep, within=facts.pair_area_ids):
+            by_area[area].append((a, b))
         for area in sorted(by_area, key=lambda area: area.path):
             yield _candidate(facts, organisation, area, by_area[area])
 

@@ -9,6 +9,7 @@ pillars load in one query. Medium; high once the programme has run ≥ 36 months
 from coordination.choices import Severity
 from coordination.engine.candidate import Candidate
 from coordination.engine.registry import rule
+from coordination.engine.scope import PROGRAMME
 from coordination.engine.timeline import add_months, ran_at_least
 from coordination.rules._common import deepest_location, programme_evidence, programme_subject
 from programmes.choices import LinkType
@@ -17,7 +18,7 @@ from programmes.models import Programme
 CODE = "no-exit-strategy"
 
 
-@rule(CODE, run_months=24, ending_within_months=6, high_when_run_months=36)
+@rule(CODE, scope=PROGRAMME, run_months=24, ending_within_months=6, high_when_run_months=36)
 def evaluate(facts, params):
     ending_by = add_months(facts.as_of, params.ending_within_months)
     handed_over = _sequenced_to_development(facts)

@@ -31,7 +31,7 @@ CODE = "stale-analysis"
 def evaluate(facts, params):
     analyses = analysis_facts(facts)
     programmes_at: dict[AreaFact, list[ProgrammeFact]] = defaultdict(list)
-    for programme in facts.programmes.values():
+    for programme in facts.country_programmes.values():  # the whole country, also when re-checking a region
         for area in programme.locations:
             programmes_at[area].append(programme)
     relied_on: dict[int, dict[AreaFact, list[ProgrammeFact]]] = defaultdict(dict)

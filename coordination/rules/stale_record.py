@@ -3,13 +3,14 @@
 from coordination.choices import Severity
 from coordination.engine.candidate import Candidate
 from coordination.engine.registry import rule
+from coordination.engine.scope import PROGRAMME
 from coordination.engine.timeline import add_months
 from coordination.rules._common import deepest_location, programme_evidence, programme_subject
 
 CODE = "stale-record"
 
 
-@rule(CODE, months_without_update=6)
+@rule(CODE, scope=PROGRAMME, months_without_update=6)
 def evaluate(facts, params):
     cutoff = add_months(facts.as_of, -params.months_without_update)
     for programme in facts.programmes.values():

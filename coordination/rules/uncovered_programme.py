@@ -17,12 +17,13 @@ from coordination.engine.analysis_facts import (
 )
 from coordination.engine.candidate import Candidate
 from coordination.engine.registry import rule
+from coordination.engine.scope import PROGRAMME
 from coordination.rules._common import area_label, programme_evidence, programme_subject
 
 CODE = "uncovered-programme"
 
 
-@rule(CODE, kinds=("conflict", "context"))
+@rule(CODE, scope=PROGRAMME, kinds=("conflict", "context"))
 def evaluate(facts, params):
     analyses = analysis_facts(facts)
     kinds = kinds_label(params.kinds)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from coordination.choices import GoalStatus, Severity
 from coordination.engine.candidate import Candidate
 from coordination.engine.registry import rule
+from coordination.engine.scope import PROGRAMME
 from coordination.engine.timeline import ran_at_least
 from coordination.models import SharedGoal
 from coordination.rules._common import area_label, programme_evidence, programme_subject
@@ -24,7 +25,7 @@ CODE = "unlinked-programme"
 NOK_RATES = {"NOK": "1", "USD": "10.5", "EUR": "11.5", "GBP": "13.5", "SEK": "1.0", "DKK": "1.55", "CHF": "12.5"}
 
 
-@rule(CODE, run_months=12, low_budget_below=5_000_000, nok_rates=NOK_RATES)
+@rule(CODE, scope=PROGRAMME, run_months=12, low_budget_below=5_000_000, nok_rates=NOK_RATES)
 def evaluate(facts, params):
     goals_at = _active_goals_by_path(facts)
     if not goals_at:

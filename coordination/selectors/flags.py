@@ -5,14 +5,15 @@ actors are responsible for. A link to a record appears only when the user may op
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from actors.access import actor_ids
+from actors.access import actor_ids, is_reviewer
 from actors.models import Actor
 from coordination.choices import FlagStatus, Severity
-from coordination.models import Flag, FlagEvent
+from coordination.models import Flag, FlagEvent, severity_rank_expression
+from nexus_portal.pagination import capped_count
 from nexus_portal.querysets import CHANGE
 
 OPEN_STATES = (FlagStatus.OPEN.value, FlagStatus.ACKNOWLEDGED.value)
@@ -58,9 +59,8 @@ def rule_choices() -> list[tuple[str, str]]:
 
 
 def severity_rank() -> Case:
-    """High 4 … info 1, for sorting by severity in SQL."""
-    ranks = [When(severity=severity, then=Value(4 - index)) for index, severity in enumerate(SEVERITY_ORDER)]
-    return Case(*ranks, default=Value(0), output_field=IntegerField())
+    """High 4 … info 1, for sorting by severity in SQL (the expression the inbox's index is built on)."""
+    return severity_rank_expression()
 
 
 def with_listing_relations(flags: QuerySet) -> QuerySet:
@@ -97,30 +97,20 @@ def flags_for_object(*, user, obj, open_only: bool = False) -> QuerySet:
 
 
 def flags_on_your_records(*, user, limit: int = 10) -> dict:
-    """For the home page, in one query: how many open flags the user can see, how many of them their own
-    organisations are responsible for, and the `limit` most severe (then most recent) of those.
-
-    Window counts are taken over every visible open flag before the LIMIT; the user's own flags sort
-    first, so the rows after them (someone else's, for a reviewer) are simply dropped.
-    """
-    responsible = Flag.responsible_actors.through.objects.filter(actor_id__in=actor_ids(user)).values("flag_id")
-    mine = Case(When(pk__in=responsible, then=Value(1)), default=Value(0), output_field=IntegerField())
-    rows = list(
-        Flag.objects.restrict(user)
-        .filter(status__in=OPEN_STATES)
-        .annotate(
-            is_mine=mine,
-            severity_rank=severity_rank(),
-            visible_total=Window(Count("pk")),
-            mine_total=Window(Sum(mine)),
-        )
-        .order_by("-is_mine", "-severity_rank", "-last_seen", "pk")[:limit]
-    )
-    return {
-        "open_flag_count": rows[0].visible_total if rows else 0,
-        "record_flag_count": (rows[0].mine_total or 0) if rows else 0,
-        "record_flags": label_rules([flag for flag in rows if flag.is_mine]),
-    }
+    """For the home page: how many open flags the user can see, how many of them their own organisations
+    are responsible for, and the `limit` most severe (then most recent) of those. At most three queries,
+    each bounded whatever the number of flags: the counts stop at 1,000 (None: "more than 1,000"), and the
+    list is read off the inbox's index (flag_inbox_order_idx)."""
+    visible_open = Flag.objects.restrict(user).filter(status__in=OPEN_STATES)
+    open_count = capped_count(visible_open)
+    if is_reviewer(user):  # sees every flag; their own organisations' are a part of them
+        responsible = Flag.responsible_actors.through.objects.filter(actor_id__in=actor_ids(user)).values("flag_id")
+        mine = visible_open.filter(pk__in=responsible)
+    else:  # sees exactly the flags their organisations are responsible for
+        mine = visible_open
+    rows = list(mine.annotate(severity_rank=severity_rank()).order_by("-severity_rank", "-last_seen", "pk")[:limit])
+    record_count = open_count if mine is visible_open else capped_count(mine)
+    return {"open_flag_count": open_count, "record_flag_count": record_count, "record_flags": label_rules(rows)}
 
 
 def object_url(model_label: str, pk: int) -> str | None:

@@ -44,8 +44,14 @@ class TooManyCountries(Exception):
     """More countries were asked for than the reference data has admin-2 areas for."""
 
 
-def generate(*, programmes: int, countries: int, seed: int, as_of: date, write: Callable[[str], None]) -> Synth:
-    """Build the whole data set; returns the generator state (its progress holds the row counts)."""
+def generate(
+    *, programmes: int, countries: int, seed: int, as_of: date, write: Callable[[str], None], recheck: bool = True
+) -> Synth:
+    """Build the whole data set; returns the generator state (its progress holds the row counts).
+
+    The touched countries are marked dirty; with `recheck` a re-check is enqueued after the commit
+    (in-process without a broker), else the marks wait for the next run (a benchmark's full run, say).
+    """
     available = available_countries()
     sectors = {
         (vocabulary, code): pk for pk, vocabulary, code in Sector.objects.values_list("pk", "vocabulary", "code")
@@ -65,7 +71,7 @@ def generate(*, programmes: int, countries: int, seed: int, as_of: date, write: 
     synth.sectors = sectors
     codes = choose_countries(synth.rng, countries, available)
     write(f"countries    {', '.join(codes)}")
-    with transaction.atomic(), deferred_rechecks():
+    with transaction.atomic(), deferred_rechecks(enqueue=recheck):
         chosen, names = load_countries(synth.rng, codes)
         synth.use_countries(chosen)
         synth.area_names = names

@@ -30,6 +30,7 @@ from coordination.selectors.flags import (
 )
 from coordination.services_flags import REOPENABLE, TRIAGEABLE
 from nexus_portal.access import get_restricted_or_404
+from nexus_portal.pagination import CappedPaginator
 from nexus_portal.querysets import CHANGE
 from nexus_portal.views_base import RestrictedDetailView, RestrictedListView
 
@@ -66,6 +67,7 @@ class FlagListView(RestrictedListView):
     context_object_name = "flags"
     filterset_class = FlagFilterSet
     orderings = {"severity": "severity_rank", "rule": "rule", "status": "status", "last_seen": "last_seen"}
+    paginator_class = CappedPaginator  # no COUNT(*) over every open flag: "more than 1,000 flags"
 
     def base_queryset(self):
         return flag_inbox(user=self.request.user)

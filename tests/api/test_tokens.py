@@ -1,6 +1,7 @@
 """API tokens: issued on /accounts/tokens/, shown once, read-only by default, revocable."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from rest_framework.test import APIClient
@@ -104,6 +105,24 @@ def test_using_a_token_records_when_it_was_last_used():
     bearer(key).get("/api/areas/")
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_token_used_again_within_the_minute_is_not_written_again(django_assert_num_queries):
+    token, key = ApiToken.issue(user=factories.user(), name="Sync")
+    api = bearer(key)
+    api.get("/api/areas/?page_size=1")
+    token.refresh_from_db()
+    first_use = token.last_used_at
+
+    with django_assert_num_queries(2):  # the token with its user, the list's ids (none here): no UPDATE
+        api.get("/api/areas/?page_size=1")
+
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - timedelta(minutes=2))
+    api.get("/api/areas/?page_size=1")
+    token.refresh_from_db()
+    assert token.last_used_at > first_use
 
 
 def test_a_writable_token_writes_where_its_user_may():

@@ -77,7 +77,7 @@ def test_a_reviewer_finds_a_gap_on_the_dashboard_and_dismisses_it_with_a_reason(
     page.get_by_role("button", name="Show the figures").click()
     page.get_by_role("heading", name="Coordination dashboard: South Sudan").wait_for()
     page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 7")
-    assert page.get_by_text("flags from run #").is_visible()
+    assert page.get_by_text("as computed after flag run #").is_visible()
     screenshot(page, "dashboard")
 
     open_flags = page.locator("article", has=page.get_by_role("heading", name="Open flags"))

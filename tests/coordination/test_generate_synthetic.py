@@ -200,3 +200,25 @@ def test_bad_arguments_exit_with_code_2(reference_data, args):
         call_command("generate_synthetic", *args, stdout=StringIO())
     assert refused.value.returncode == 2
     assert not Programme.objects.exists()
+
+
+@pytest.mark.django_db
+def test_with_no_recheck_it_only_marks_the_countries(reference_data, django_capture_on_commit_callbacks):
+    from coordination.dirty import enqueue_recheck
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        output = generate("--no-recheck", programmes=30)
+
+    assert enqueue_recheck not in callbacks
+    assert set(DirtyCountry.objects.values_list("country_code", flat=True)) == CHOSEN | {""}
+    assert "marked for the next flag run" in output
+
+
+@pytest.mark.parametrize(
+    ("programmes", "available", "expected"),
+    [(300, 135, 12), (100_000, 135, 12), (150_000, 135, 18), (1_000_000, 135, 118), (1_000_000, 40, 40)],
+)
+def test_without_countries_it_takes_12_or_one_per_8500_programmes(programmes, available, expected):
+    from coordination.management.commands.generate_synthetic import default_countries
+
+    assert default_countries(programmes, available) == expected

@@ -211,8 +211,9 @@ def test_the_loader_costs_four_queries_whatever_the_number_of_agreements(areas):
     with CaptureQueriesContext(connection) as queries:
         funding = amounts.load_country_agreements("SS")
 
-    # agreements with donor and recipient; tranches; own countries; funded programmes' countries
-    assert len(queries) == 4
+    # which agreements (located here; with their sub-grants and parents); agreements with donor and recipient;
+    # tranches; own countries; funded programmes' countries
+    assert len(queries) == 6
     assert len(funding.agreements) == 10
 
 

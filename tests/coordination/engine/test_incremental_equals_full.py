@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase
 
 from coordination.engine import runner
 from coordination.models import DirtyCountry, Flag, FlagRun
-from programmes.models import Programme, ProgrammeLocation
+from programmes.models import Programme, ProgrammeLink, ProgrammeLocation, ProgrammeParticipant, ProgrammeSector
 from tests import factories
 
 AS_OF = date(2026, 6, 15)
@@ -34,19 +34,18 @@ programme_specs = st.fixed_dictionaries(
         "stale": st.booleans(),
     }
 )
-world_specs = st.fixed_dictionaries(
-    {
-        "programmes": st.lists(programme_specs, min_size=2, max_size=6),
-        "links": st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=2),
-        "analyses": st.lists(
-            st.tuples(st.sampled_from(PLACES), st.integers(-900, -1), st.sampled_from(["conflict", "context"])),
-            max_size=3,
-        ),
-        "events": st.lists(st.tuples(st.sampled_from(PLACES), st.integers(-400, 0)), max_size=2),
-        "goal_places": st.lists(st.sampled_from(PLACES), max_size=2, unique=True),
-        "funding": st.lists(st.tuples(st.sampled_from(["humanitarian", "development"]), st.booleans()), max_size=2),
-    }
-)
+world_parts = {
+    "programmes": st.lists(programme_specs, min_size=2, max_size=6),
+    "links": st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=2),
+    "analyses": st.lists(
+        st.tuples(st.sampled_from(PLACES), st.integers(-900, -1), st.sampled_from(["conflict", "context"])),
+        max_size=3,
+    ),
+    "events": st.lists(st.tuples(st.sampled_from(PLACES), st.integers(-400, 0)), max_size=2),
+    "goal_places": st.lists(st.sampled_from(PLACES), max_size=2, unique=True),
+    "funding": st.lists(st.tuples(st.sampled_from(["humanitarian", "development"]), st.booleans()), max_size=2),
+}
+world_specs = st.fixed_dictionaries(world_parts)
 edits = st.one_of(
     st.tuples(st.just("move"), st.integers(0, 6), st.sampled_from(PLACES)),
     st.tuples(st.just("pillars"), st.integers(0, 6), st.sampled_from(["H", "D", "HD"])),
@@ -62,13 +61,16 @@ def open_flags() -> set:
     return set(rows.values_list("rule", "subject_key", "severity", "evidence_hash"))
 
 
-class IncrementalRunTest(TestCase):
+class WorldBuilder:
+    """Builds a world from a spec and applies one edit to it (shared with test_incremental_by_region)."""
+
     def build(self, world):
         areas = factories.area_tree()
         areas["KE01"] = factories.area("KE01", name="Nairobi", parent=areas["KE"])
         local = factories.actor("Local partner", localness="local")
         actors = [factories.actor(f"Actor {i}") for i in range(3)]
         sectors = [factories.sector(code, family=family) for code, family in SECTORS]
+        self.actors, self.sectors, self.goal = actors, sectors, None
         programmes = []
         for spec in world["programmes"]:
             start = AS_OF + timedelta(days=spec["start_offset"])
@@ -91,7 +93,7 @@ class IncrementalRunTest(TestCase):
         for place, offset in world["events"]:
             factories.event(areas[place], on=AS_OF + timedelta(days=offset))
         if world["goal_places"]:
-            goal = factories.goal(convening_actor=actors[1], areas=[areas[p] for p in world["goal_places"]])
+            goal = self.goal = factories.goal(convening_actor=actors[1], areas=[areas[p] for p in world["goal_places"]])
             factories.contribution(programmes[0], goal)
         for stream, local_recipient in world["funding"]:
             agreement = factories.agreement(
@@ -106,6 +108,8 @@ class IncrementalRunTest(TestCase):
         if index >= len(programmes):
             return
         programme = programmes[index]
+        if programme.pk is None:  # deleted by an earlier edit
+            return
         if kind == "move":
             ProgrammeLocation.objects.filter(programme=programme).delete()
             ProgrammeLocation.objects.create(programme=programme, area=areas[value])
@@ -116,13 +120,42 @@ class IncrementalRunTest(TestCase):
             programme.planned_end = AS_OF + timedelta(days=value)
             programme.planned_start = min(programme.planned_start, programme.planned_end)
             programme.save()
-        elif kind == "link" and value < len(programmes) and value != index:
+        elif (
+            kind == "link"
+            and value < len(programmes)
+            and value != index
+            and not self.linked(programme, programmes[value])
+        ):
             factories.link(programme, programmes[value], link_type="joint")  # the world's links are complementary
         elif kind == "delete":
             programme.delete()
         elif kind == "event":
             factories.event(areas[value], on=AS_OF - timedelta(days=1))
+        elif kind == "title":
+            programme.title = f"{programme.title} (edited)"
+            programme.save()
+        elif kind == "add-place" and not programme.location_links.filter(area=areas[value]).exists():
+            ProgrammeLocation.objects.create(programme=programme, area=areas[value])
+        elif kind == "sector" and not programme.sector_shares.filter(sector=self.sectors[value]).exists():
+            ProgrammeSector.objects.create(programme=programme, sector=self.sectors[value], percentage=10)
+        elif kind == "implementer" and not programme.participations.filter(actor=self.actors[value]).exists():
+            ProgrammeParticipant.objects.create(programme=programme, actor=self.actors[value], role=4)
+        elif kind == "contribute" and self.goal is not None and not programme.contributions.exists():
+            factories.contribution(programme, self.goal)
+        elif (
+            kind == "sequence"
+            and value < len(programmes)
+            and value != index
+            and not self.linked(programme, programmes[value])
+        ):
+            factories.link(programme, programmes[value], link_type="sequenced")
 
+    @staticmethod
+    def linked(a, b) -> bool:
+        return b.pk is None or ProgrammeLink.objects.filter(from_programme=a, to_programme=b).exists()
+
+
+class IncrementalRunTest(WorldBuilder, TestCase):
     @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(world=world_specs, edit=edits)
     def test_an_incremental_run_after_an_edit_equals_a_full_run(self, world, edit):

@@ -212,9 +212,9 @@ def test_it_costs_the_same_queries_for_one_agreement_or_many(areas, norad, farmi
         flags = list(rule.evaluate(facts, rule.params()))
 
     assert len(flags) == 5
-    # agreements, tranches, own countries, programme countries (funding.amounts); funded programmes;
-    # their locations; recent context events
-    assert len(queries) == 7
+    # which agreements (two), agreements, tranches, own countries, programme countries (funding.amounts);
+    # funded programmes; their locations; recent context events
+    assert len(queries) == 9
 
 
 def test_the_engine_writes_the_flag_in_the_country_partition(areas, norad, farming):

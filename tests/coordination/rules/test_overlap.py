@@ -237,3 +237,18 @@ def test_a_run_flags_the_pair_and_resolves_it_once_linked(areas, wash):
 
     flag.refresh_from_db()
     assert flag.status == FlagStatus.RESOLVED
+
+
+def test_its_evidence_text_is_what_the_writer_would_encode(areas, wash, water_supply, education):
+    """The rule builds the evidence JSON from cached parts; it must be exactly writer.canonical_json's."""
+    from coordination.engine.writer import canonical_json
+
+    work(areas["SS01"], [wash, education], pillars="H", title='Vann og sanitær – «Juba» "sør"')
+    work(areas["SS0101"], [water_supply, education], pillars="HD", end=AS_OF + timedelta(days=90))
+    work(areas["SS0101"], [education], pillars="D", implementer=factories.actor(acronym="ÅRK"))
+
+    flags = evaluate()
+
+    assert len(flags) == 3
+    for flag in flags:
+        assert flag.evidence_json == canonical_json(flag.evidence)

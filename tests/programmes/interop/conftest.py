@@ -39,3 +39,10 @@ def import_file(tmp_path):
         return job
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(settings):
+    """Run Celery tasks (previews, imports) in this process also when REDIS_URL is set (CI): these tests check
+    the jobs, not the broker. The real-worker test sets it back to False in its own fixture."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
